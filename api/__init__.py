@@ -1,0 +1,1 @@
+"""The HTTP layer: routers that parse requests, check access, call one service, return schemas."""

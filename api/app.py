@@ -1,0 +1,124 @@
+"""The FastAPI application: routers, error handlers, middleware, and the in-process worker."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api import (
+    attendees,
+    auth,
+    badges,
+    cards,
+    checkin,
+    contacts,
+    dev,
+    events,
+    exchange,
+    followups,
+    health,
+    notes,
+    pitches,
+    reminders,
+    search,
+    sync,
+)
+from api.deps import csrf_guard
+from api.errors import install_error_handlers
+from api.frontend import mount_frontend
+from api.middleware import RequestContext, SameOriginWrites
+from services.db import create_engine, create_sessionmaker
+from services.settings import Settings, get_settings
+from services.worker import run_worker
+
+log = logging.getLogger("rapport")
+API_PREFIX = "/api/v1"
+CSP = (
+    "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
+    "style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; "
+    "worker-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+    "form-action 'self'"
+)
+
+
+class SecurityHeaders:
+    """Headers every response carries: no sniffing, no framing, same-origin everything."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", []).extend(
+                    [
+                        (b"content-security-policy", CSP.encode()),
+                        (b"x-content-type-options", b"nosniff"),
+                        (b"referrer-policy", b"same-origin"),
+                        (b"x-frame-options", b"DENY"),
+                    ]
+                )
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers if scope["type"] == "http" else send)
+
+
+def create_app(settings: Settings | None = None, *, with_worker: bool | None = None) -> FastAPI:
+    """Build the application. `with_worker` runs the follow-up worker inside this process."""
+    settings = settings or get_settings()
+    run_in_process = settings.run_worker_in_process if with_worker is None else with_worker
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(settings.database_url)
+        app.state.engine = engine
+        app.state.sessionmaker = create_sessionmaker(engine)
+        stop = asyncio.Event()
+        worker = None
+        if run_in_process:
+            worker = asyncio.create_task(run_worker(settings, app.state.sessionmaker, stop=stop))
+        try:
+            yield
+        finally:
+            stop.set()
+            if worker is not None:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await asyncio.wait_for(worker, timeout=30)
+            await engine.dispose()
+
+    app = FastAPI(
+        title="Rapport",
+        version="0.1.0",
+        description="Networking-event companion: check-in, contacts, notes and follow-ups.",
+        openapi_url="/api/openapi.json",
+        docs_url=None,  # Swagger UI would load scripts from a CDN; the JSON is enough
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(csrf_guard)])
+    for module in (
+        auth, events, attendees, badges, checkin,
+        cards, contacts, exchange, notes, search, pitches,
+        followups, reminders,
+        sync,
+    ):  # fmt: skip
+        api.include_router(module.router)
+    api.include_router(followups.templates_router)
+    api.include_router(checkin.self_router)  # POST /self-check-in: the poster names the event
+    app.include_router(api)
+    app.include_router(health.router)
+    if settings.dev_mailbox_enabled:
+        app.include_router(dev.router)
+    mount_frontend(app, Path(settings.frontend_dist))
+    app.add_middleware(SameOriginWrites, allowed_origin=settings.origin)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestContext)
+    return app

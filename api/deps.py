@@ -1,0 +1,156 @@
+"""Typed request dependencies: the database session (which owns the transaction), the current
+user, CSRF, and event roles. Every access check on an endpoint starts here."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import nullcontext
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services import access, auth
+from services.access import EventAccess
+from services.db import write_intent
+from services.errors import Forbidden, Unauthorized
+from services.models import User, UserSession
+from services.settings import Settings, get_settings
+from services.tokens import same
+
+SESSION_COOKIE = "rapport_session"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+async def get_db(request: Request) -> AsyncIterator[AsyncSession]:
+    """One session per request: committed when the handler succeeds, rolled back otherwise.
+
+    Requests that may change things declare it (services.db.write_intent), which on SQLite
+    queues them fairly for the single write lock; reads go straight through.
+    """
+    writes = request.method not in SAFE_METHODS
+    async with (
+        write_intent(request.app.state.engine) if writes else nullcontext(),
+        request.app.state.sessionmaker() as session,
+    ):
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+
+
+DbSession = Annotated[AsyncSession, Depends(get_db, scope="function")]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    user: User
+    session: UserSession
+
+
+async def _signed_in(request: Request, db: DbSession) -> SignedIn | None:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    found = await auth.session_for_token(db, token)
+    if found is None:
+        return None
+    user, user_session = found
+    if request.method not in SAFE_METHODS:
+        # A cookie rides along on cross-site requests; the CSRF header cannot.
+        sent = request.headers.get(CSRF_HEADER, "")
+        if not sent or not same(sent, user_session.csrf_token):
+            raise Forbidden(
+                "This change was not confirmed by the app (missing or wrong CSRF token). "
+                "Reload the page and try again.",
+                code="csrf_failed",
+            )
+    return SignedIn(user=user, session=user_session)
+
+
+async def require_signed_in(signed_in: Annotated[SignedIn | None, Depends(_signed_in)]) -> SignedIn:
+    """The current session, or 401."""
+    if signed_in is None:
+        raise Unauthorized("Sign in first.")
+    return signed_in
+
+
+CurrentSession = Annotated[SignedIn, Depends(require_signed_in)]
+
+
+async def current_user(signed_in: CurrentSession) -> User:
+    """The signed-in user, or 401."""
+    return signed_in.user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+OptionalSession = Annotated[SignedIn | None, Depends(_signed_in)]
+
+
+async def csrf_guard(_signed_in: OptionalSession) -> None:
+    """Mounted on the whole API: any change sent with a live session cookie needs the CSRF
+    header, even on endpoints that do not otherwise look at the session (sign-in, verify)."""
+
+
+async def operator_user(user: CurrentUser, settings: SettingsDep) -> User:
+    """Operators are the accounts listed in RAPPORT_OPERATOR_EMAILS."""
+    if user.email.lower() not in settings.operators:
+        raise Forbidden("Only the server's operators can see this.", code="operators_only")
+    return user
+
+
+OperatorUser = Annotated[User, Depends(operator_user)]
+
+
+async def any_event_role(event_id: uuid.UUID, user: CurrentUser, db: DbSession) -> EventAccess:
+    """Anyone with a role in the event; others get 404."""
+    return await access.event_access(db, user=user, event_id=event_id)
+
+
+async def organizer_of(event_id: uuid.UUID, user: CurrentUser, db: DbSession) -> EventAccess:
+    """The event's organizers only."""
+    return await access.require_organizer(db, user=user, event_id=event_id)
+
+
+async def staff_of(event_id: uuid.UUID, user: CurrentUser, db: DbSession) -> EventAccess:
+    """The event's door staff and organizers."""
+    return await access.require_staff(db, user=user, event_id=event_id)
+
+
+async def attendee_of(event_id: uuid.UUID, user: CurrentUser, db: DbSession) -> EventAccess:
+    """The event's registered attendees."""
+    return await access.require_attendee(db, user=user, event_id=event_id)
+
+
+EventMemberAccess = Annotated[EventAccess, Depends(any_event_role)]
+OrganizerAccess = Annotated[EventAccess, Depends(organizer_of)]
+StaffAccess = Annotated[EventAccess, Depends(staff_of)]
+AttendeeAccess = Annotated[EventAccess, Depends(attendee_of)]
+
+
+@dataclass(frozen=True)
+class PageParams:
+    limit: int
+    offset: int
+
+
+def page_params(
+    limit: Annotated[int, Query(ge=1, le=200, description="Items per page")] = 50,
+    offset: Annotated[int, Query(ge=0, description="Items to skip")] = 0,
+) -> PageParams:
+    """The same `limit` / `offset` on every list endpoint."""
+    return PageParams(limit=limit, offset=offset)
+
+
+Paging = Annotated[PageParams, Depends(page_params)]
+
+
+def client_ip(request: Request) -> str | None:
+    """The client address as seen by uvicorn (which honours --forwarded-allow-ips)."""
+    return request.client.host if request.client else None

@@ -1,0 +1,298 @@
+"""Follow-ups: templates, drafting, the review queue (one draft at a time), scheduling, manual
+channels, and the queue's health for operators. Everything here is the signed-in user's own."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.deps import CurrentUser, DbSession, OperatorUser, Paging
+from api.errors import ERROR_RESPONSES
+from schemas.common import Page
+from schemas.followups import (
+    ApproveIn,
+    ContactBrief,
+    DraftRequest,
+    DraftResultOut,
+    FollowUpOut,
+    FollowUpPatch,
+    PlaceholderOut,
+    PreviewIn,
+    QueueHealthOut,
+    RenderedOut,
+    ReviewOut,
+    SnoozeIn,
+    StatusName,
+    TemplateIn,
+    TemplateOut,
+    TemplatePatch,
+    TransitionOut,
+)
+from services import delivery, drafts, followups, templates
+from services.models import Contact, FollowUp
+
+templates_router = APIRouter(
+    prefix="/follow-up-templates", tags=["follow-ups"], responses=ERROR_RESPONSES
+)
+router = APIRouter(prefix="/follow-ups", tags=["follow-ups"], responses=ERROR_RESPONSES)
+
+
+def follow_up_out(follow_up: FollowUp, contact: Contact) -> FollowUpOut:
+    """The API shape of a follow-up, with the contact it is for."""
+    return FollowUpOut.model_validate(
+        {
+            "id": follow_up.id,
+            "contact": ContactBrief(
+                id=contact.id,
+                name=contact.name,
+                company=contact.company,
+                email=contact.email,
+                linkedin_url=contact.linkedin_url,
+                phone=contact.phone,
+            ),
+            "event_id": follow_up.event_id,
+            "template_id": follow_up.template_id,
+            "channel": follow_up.channel,
+            "subject": follow_up.subject,
+            "body": follow_up.body,
+            "status": follow_up.status,
+            "to_address": follow_up.to_address or contact.email,
+            "send_at": follow_up.send_at,
+            "next_attempt_at": follow_up.next_attempt_at,
+            "attempts": follow_up.attempts,
+            "last_error": follow_up.last_error,
+            "snoozed_until": follow_up.snoozed_until,
+            "sent_at": follow_up.sent_at,
+            "status_changed_at": follow_up.status_changed_at,
+            "created_at": follow_up.created_at,
+            "handover_url": followups.handover_url(follow_up, contact),
+        }
+    )
+
+
+async def _one_out(db: AsyncSession, follow_up: FollowUp) -> FollowUpOut:
+    return follow_up_out(follow_up, await followups.contact_of(db, follow_up=follow_up))
+
+
+# --- Templates -------------------------------------------------------------------------------
+
+
+@templates_router.get("", response_model=list[TemplateOut], summary="My follow-up templates")
+async def list_templates(user: CurrentUser, db: DbSession) -> list[TemplateOut]:
+    return [TemplateOut.model_validate(t) for t in await templates.list_templates(db, owner=user)]
+
+
+@templates_router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=TemplateOut,
+    summary="Save a new template (unknown placeholders are refused)",
+)
+async def create_template(data: TemplateIn, user: CurrentUser, db: DbSession) -> TemplateOut:
+    template = await templates.create_template(db, owner=user, **data.model_dump())
+    return TemplateOut.model_validate(template)
+
+
+@templates_router.get(
+    "/placeholders", response_model=list[PlaceholderOut], summary="What a template may use"
+)
+async def list_placeholders(_user: CurrentUser) -> list[PlaceholderOut]:
+    return [PlaceholderOut(name=n, description=d) for n, d in templates.PLACEHOLDERS.items()]
+
+
+@templates_router.post(
+    "/preview", response_model=RenderedOut, summary="Render a template for one of my contacts"
+)
+async def preview_template(data: PreviewIn, user: CurrentUser, db: DbSession) -> RenderedOut:
+    if data.template_id is not None:
+        saved = await templates.get_template(db, owner=user, template_id=data.template_id)
+        subject, body = saved.subject, saved.body
+    else:
+        assert data.subject is not None and data.body is not None
+        subject, body = data.subject, data.body
+    rendered = await drafts.preview(
+        db, owner=user, contact_id=data.contact_id, subject=subject, body=body
+    )
+    return RenderedOut(subject=rendered.subject, body=rendered.body)
+
+
+@templates_router.patch("/{template_id}", response_model=TemplateOut, summary="Edit a template")
+async def update_template(
+    template_id: uuid.UUID, data: TemplatePatch, user: CurrentUser, db: DbSession
+) -> TemplateOut:
+    template = await templates.update_template(
+        db, owner=user, template_id=template_id, **data.model_dump(exclude_unset=True)
+    )
+    return TemplateOut.model_validate(template)
+
+
+@templates_router.delete(
+    "/{template_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a template"
+)
+async def delete_template(template_id: uuid.UUID, user: CurrentUser, db: DbSession) -> Response:
+    await templates.delete_template(db, owner=user, template_id=template_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+# --- Drafting and the review queue ------------------------------------------------------------
+
+
+@router.post(
+    "/drafts",
+    response_model=DraftResultOut,
+    summary="Draft follow-ups for my contacts from an event (or listed contacts); repeatable",
+)
+async def draft_follow_ups(data: DraftRequest, user: CurrentUser, db: DbSession) -> DraftResultOut:
+    if data.event_id is not None and not data.contact_ids:
+        result = await drafts.draft_for_event(db, owner=user, event_id=data.event_id)
+    else:
+        result = await drafts.draft_follow_ups(
+            db, owner=user, event_id=data.event_id, contact_ids=data.contact_ids
+        )
+    return DraftResultOut(
+        created=result.created, already_had_follow_up=result.already_had_follow_up
+    )
+
+
+@router.get("", response_model=Page[FollowUpOut], summary="My follow-ups, by state or event")
+async def list_follow_ups(
+    user: CurrentUser,
+    db: DbSession,
+    paging: Paging,
+    status_: Annotated[StatusName | None, Query(alias="status")] = None,
+    event_id: uuid.UUID | None = None,
+) -> Page[FollowUpOut]:
+    items, total = await followups.list_follow_ups(
+        db, owner=user, status=status_, event_id=event_id, limit=paging.limit, offset=paging.offset
+    )
+    contacts = await followups.contacts_of(db, follow_ups=items)
+    return Page(
+        items=[follow_up_out(f, contacts[f.contact_id]) for f in items],
+        total=total,
+        limit=paging.limit,
+        offset=paging.offset,
+    )
+
+
+@router.get("/review", response_model=ReviewOut, summary='The next draft to review ("7 of 23")')
+async def review_next(
+    user: CurrentUser, db: DbSession, event_id: uuid.UUID | None = None
+) -> ReviewOut:
+    slot = await followups.review_next(db, owner=user, event_id=event_id)
+    return ReviewOut(
+        item=await _one_out(db, slot.item) if slot.item else None,
+        position=slot.position,
+        total=slot.total,
+        remaining=slot.remaining,
+        snoozed=slot.snoozed,
+    )
+
+
+@router.get(
+    "/queue-health",
+    response_model=QueueHealthOut,
+    summary="Queue depth and the oldest due message (operators)",
+)
+async def queue_health(_operator: OperatorUser, db: DbSession) -> QueueHealthOut:
+    health = await delivery.queue_health(db)
+    return QueueHealthOut(**health.__dict__)
+
+
+@router.get("/{follow_up_id}", response_model=FollowUpOut, summary="One follow-up")
+async def get_follow_up(follow_up_id: uuid.UUID, user: CurrentUser, db: DbSession) -> FollowUpOut:
+    return await _one_out(
+        db, await followups.get_follow_up(db, owner=user, follow_up_id=follow_up_id)
+    )
+
+
+@router.get(
+    "/{follow_up_id}/history",
+    response_model=list[TransitionOut],
+    summary="Every state change, timestamped",
+)
+async def follow_up_history(
+    follow_up_id: uuid.UUID, user: CurrentUser, db: DbSession
+) -> list[TransitionOut]:
+    follow_up = await followups.get_follow_up(db, owner=user, follow_up_id=follow_up_id)
+    return [
+        TransitionOut.model_validate(t) for t in await followups.history(db, follow_up=follow_up)
+    ]
+
+
+@router.patch(
+    "/{follow_up_id}",
+    response_model=FollowUpOut,
+    summary="Edit subject, body or channel (an approved message goes back to draft)",
+)
+async def edit_follow_up(
+    follow_up_id: uuid.UUID, data: FollowUpPatch, user: CurrentUser, db: DbSession
+) -> FollowUpOut:
+    follow_up = await followups.edit(
+        db, owner=user, follow_up_id=follow_up_id, **data.model_dump(exclude_unset=True)
+    )
+    return await _one_out(db, follow_up)
+
+
+@router.post(
+    "/{follow_up_id}/approve",
+    response_model=FollowUpOut,
+    summary="Approve: email is scheduled, a manual channel waits to be marked sent",
+)
+async def approve_follow_up(
+    follow_up_id: uuid.UUID, user: CurrentUser, db: DbSession, data: ApproveIn | None = None
+) -> FollowUpOut:
+    follow_up = await followups.approve(
+        db, owner=user, follow_up_id=follow_up_id, send_at=data.send_at if data else None
+    )
+    return await _one_out(db, follow_up)
+
+
+@router.post("/{follow_up_id}/skip", response_model=FollowUpOut, summary="Do not send this draft")
+async def skip_follow_up(follow_up_id: uuid.UUID, user: CurrentUser, db: DbSession) -> FollowUpOut:
+    return await _one_out(db, await followups.skip(db, owner=user, follow_up_id=follow_up_id))
+
+
+@router.post(
+    "/{follow_up_id}/snooze", response_model=FollowUpOut, summary="Put a draft aside until later"
+)
+async def snooze_follow_up(
+    follow_up_id: uuid.UUID, user: CurrentUser, db: DbSession, data: SnoozeIn | None = None
+) -> FollowUpOut:
+    follow_up = await followups.snooze(
+        db, owner=user, follow_up_id=follow_up_id, until=data.until if data else None
+    )
+    return await _one_out(db, follow_up)
+
+
+@router.post(
+    "/{follow_up_id}/cancel", response_model=FollowUpOut, summary="Cancel before it is sent"
+)
+async def cancel_follow_up(
+    follow_up_id: uuid.UUID, user: CurrentUser, db: DbSession
+) -> FollowUpOut:
+    return await _one_out(db, await followups.cancel(db, owner=user, follow_up_id=follow_up_id))
+
+
+@router.post(
+    "/{follow_up_id}/reopen",
+    response_model=FollowUpOut,
+    summary="Back to draft (skipped, cancelled or failed)",
+)
+async def reopen_follow_up(
+    follow_up_id: uuid.UUID, user: CurrentUser, db: DbSession
+) -> FollowUpOut:
+    return await _one_out(db, await followups.reopen(db, owner=user, follow_up_id=follow_up_id))
+
+
+@router.post(
+    "/{follow_up_id}/mark-sent",
+    response_model=FollowUpOut,
+    summary="I sent it myself (LinkedIn, phone, other)",
+)
+async def mark_follow_up_sent(
+    follow_up_id: uuid.UUID, user: CurrentUser, db: DbSession
+) -> FollowUpOut:
+    return await _one_out(db, await followups.mark_sent(db, owner=user, follow_up_id=follow_up_id))

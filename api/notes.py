@@ -1,0 +1,117 @@
+"""Conversation notes (private to their author) and my promises across contacts."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from api.deps import CurrentUser, DbSession, Paging
+from api.errors import ERROR_RESPONSES
+from schemas.common import Page
+from schemas.notes import (
+    NoteIn,
+    NoteOut,
+    NotePatch,
+    PromiseListItem,
+    PromiseOut,
+    PromisePatch,
+)
+from services import notes
+
+router = APIRouter(tags=["notes"], responses=ERROR_RESPONSES)
+
+
+@router.get(
+    "/contacts/{contact_id}/notes", response_model=list[NoteOut], summary="My notes on a contact"
+)
+async def list_notes(contact_id: uuid.UUID, user: CurrentUser, db: DbSession) -> list[NoteOut]:
+    return [notes.note_out(p) for p in await notes.notes_of(db, user=user, contact_id=contact_id)]
+
+
+@router.post(
+    "/contacts/{contact_id}/notes",
+    response_model=NoteOut,
+    status_code=status.HTTP_201_CREATED,
+    responses={200: {"description": "A note with this client id already exists: returned as is"}},
+    summary="Write a note on a contact",
+    description="Send a client-made `id`: the same id again returns the existing note (200), "
+    "so an offline phone can replay safely. Then save as you type with PATCH /notes/{id}.",
+)
+async def create_note(
+    contact_id: uuid.UUID, data: NoteIn, user: CurrentUser, db: DbSession, response: Response
+) -> NoteOut:
+    parts, created = await notes.create_note(db, user=user, contact_id=contact_id, data=data)
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return notes.note_out(parts)
+
+
+@router.get("/notes/{note_id}", response_model=NoteOut, summary="One of my notes")
+async def get_note(note_id: uuid.UUID, user: CurrentUser, db: DbSession) -> NoteOut:
+    return notes.note_out(await notes.get_note(db, user=user, note_id=note_id))
+
+
+@router.patch(
+    "/notes/{note_id}",
+    response_model=NoteOut,
+    responses={409: {"description": "note_changed: base_version is not the current version"}},
+    summary="Edit a note (save as you type)",
+    description="Send `base_version` = the version you edited; only the fields sent change. "
+    "The answer carries the new `version` for the next edit.",
+)
+async def patch_note(
+    note_id: uuid.UUID, data: NotePatch, user: CurrentUser, db: DbSession
+) -> NoteOut:
+    return notes.note_out(await notes.update_note(db, user=user, note_id=note_id, data=data))
+
+
+@router.delete(
+    "/notes/{note_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete one of my notes"
+)
+async def delete_note(note_id: uuid.UUID, user: CurrentUser, db: DbSession) -> Response:
+    await notes.delete_note(db, user=user, note_id=note_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get(
+    "/promises",
+    response_model=Page[PromiseListItem],
+    summary="My promises across contacts: open first, by due date",
+)
+async def list_promises(
+    user: CurrentUser,
+    db: DbSession,
+    paging: Paging,
+    include_done: Annotated[bool, Query(description="Also the kept ones, after the open")] = False,
+) -> Page[PromiseListItem]:
+    rows, total = await notes.list_promises(
+        db, user=user, include_done=include_done, limit=paging.limit, offset=paging.offset
+    )
+    return Page(
+        items=[
+            PromiseListItem.model_validate(
+                {
+                    **PromiseOut.model_validate(p, from_attributes=True).model_dump(),
+                    "contact_name": n,
+                }
+            )
+            for p, n in rows
+        ],
+        total=total,
+        limit=paging.limit,
+        offset=paging.offset,
+    )
+
+
+@router.patch(
+    "/promises/{promise_id}",
+    response_model=PromiseOut,
+    summary="Mark a promise done / not done, or change its due date",
+)
+async def patch_promise(
+    promise_id: uuid.UUID, data: PromisePatch, user: CurrentUser, db: DbSession
+) -> PromiseOut:
+    promise = await notes.update_promise(db, user=user, promise_id=promise_id, data=data)
+    return PromiseOut.model_validate(promise, from_attributes=True)

@@ -1,0 +1,47 @@
+// Loading data for a screen: the answer, the error, and a way to load it again.
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { ApiError } from "./api";
+
+export interface Loaded<T> {
+  data: T | undefined;
+  error: ApiError | undefined;
+  loading: boolean;
+  reload: () => void;
+}
+
+function asApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  return new ApiError(0, "client_error", error instanceof Error ? error.message : String(error));
+}
+
+/** Run `load` now and whenever `deps` change; answers that arrive late are ignored. */
+export function useApi<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
+  const [data, setData] = useState<T | undefined>(undefined);
+  const [error, setError] = useState<ApiError | undefined>(undefined);
+  const [loading, setLoading] = useState(true);
+  const [version, setVersion] = useState(0);
+  const latest = useRef(0);
+
+  useEffect(() => {
+    const call = ++latest.current;
+    setLoading(true);
+    setError(undefined);
+    load().then(
+      (value) => {
+        if (call !== latest.current) return;
+        setData(value);
+        setLoading(false);
+      },
+      (err: unknown) => {
+        if (call !== latest.current) return;
+        setError(asApiError(err));
+        setLoading(false);
+      },
+    );
+  }, [...deps, version]);
+
+  const reload = useCallback(() => setVersion((v) => v + 1), []);
+  return { data, error, loading, reload };
+}
+
+export { asApiError };

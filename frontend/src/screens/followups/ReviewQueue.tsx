@@ -1,0 +1,417 @@
+// /follow-ups/review (?event=…): one draft at a time, "7 of 23". Edit in place, then approve,
+// skip, snooze or change the channel, by button, keyboard (A S Z E C, J/K or arrows) or swipe
+// (right approves, left skips). Manual channels: copy the text, open the profile, mark sent.
+// Nothing leaves without the user's approval.
+import { useEffect, useRef, useState } from "preact/hooks";
+import { ApiError, api } from "../../api";
+import { Button } from "../../components/Button";
+import { ErrorBox } from "../../components/ErrorBox";
+import { Loading } from "../../components/Loading";
+import { announce } from "../../components/Status";
+import {
+  CHANNEL_LABELS,
+  type FollowUp,
+  type FollowUpChannel,
+  MANUAL_CHANNELS,
+  type ReviewSlot,
+  followUps,
+  reviewActions,
+  whenText,
+} from "../../followups-api";
+import { people } from "../../contacts-api";
+import type { ScreenProps } from "../../router";
+import { useSwipe } from "./useSwipe";
+import { useDraftEditor } from "./useDraftEditor";
+import "../../people.css";
+import "../../followups.css";
+
+interface Queue {
+  slot: ReviewSlot;
+  /** The drafts waiting now, the one the API offers first. */
+  items: FollowUp[];
+}
+
+// When I met each contact: the queue's order is drafting time, then the order people were met.
+let metAtCache: Promise<Map<string, string>> | null = null;
+function metAtByContact(): Promise<Map<string, string>> {
+  metAtCache ??= people.contacts({ limit: 200 }).then(
+    (page) => new Map(page.items.map((c) => [c.id, c.met_at])),
+    () => new Map(),
+  );
+  return metAtCache;
+}
+
+async function loadQueue(eventId: string | null): Promise<Queue> {
+  const [slot, page, metAt] = await Promise.all([
+    followUps.review(eventId),
+    followUps.list({ status: "draft", event_id: eventId ?? undefined, limit: 200 }),
+    metAtByContact(),
+  ]);
+  const now = Date.now();
+  const order = (f: FollowUp) => `${f.created_at}|${metAt.get(f.contact.id) ?? ""}|${f.id}`;
+  const awake = page.items
+    .filter((f) => !f.snoozed_until || Date.parse(f.snoozed_until) <= now)
+    .sort((a, b) => order(a).localeCompare(order(b)));
+  const first = slot.item;
+  const items = first ? [first, ...awake.filter((f) => f.id !== first.id)] : awake;
+  return { slot, items };
+}
+
+function isTyping(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  return !!el && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
+}
+
+export default function ReviewQueue({ query }: ScreenProps) {
+  const eventId = query.get("event");
+  const [queue, setQueue] = useState<Queue | null>(null);
+  const [index, setIndex] = useState(0);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [lastDone, setLastDone] = useState<string>("");
+  const [events, setEvents] = useState<Record<string, string>>({});
+  const [sendLater, setSendLater] = useState("");
+  const bodyRef = useRef<HTMLTextAreaElement>(null);
+  const channelRef = useRef<HTMLSelectElement>(null);
+  const cardRef = useRef<HTMLElement>(null);
+
+  const item = queue?.items[Math.min(index, (queue?.items.length ?? 1) - 1)] ?? null;
+  const editor = useDraftEditor(item, (saved) =>
+    setQueue((q) => q && { ...q, items: q.items.map((f) => (f.id === saved.id ? saved : f)) }),
+  );
+
+  async function reload(keepIndex = index) {
+    try {
+      const next = await loadQueue(eventId);
+      setQueue(next);
+      setIndex(Math.max(0, Math.min(keepIndex, next.items.length - 1)));
+      setError(null);
+    } catch (err) {
+      setError(err instanceof ApiError ? err : null);
+    }
+  }
+
+  useEffect(() => {
+    metAtCache = null; // contacts may have been added since the last visit
+    reload(0);
+    api.myEvents().then(
+      (page) => setEvents(Object.fromEntries(page.items.map((e) => [e.id, e.name]))),
+      () => undefined, // "where we met" is a nicety
+    );
+  }, [eventId]);
+
+  /** Save pending edits, run one action on the current draft, then show the next one.
+   *  `run` resolving null means no connection: the action waits in the outbox (`queued`). */
+  async function act(
+    name: string,
+    run: (f: FollowUp) => Promise<FollowUp | null>,
+    done: (f: FollowUp) => string,
+    queued = "",
+  ) {
+    if (!item || busy) return;
+    setBusy(name);
+    try {
+      await editor.flush();
+      const result = await run(item);
+      const message = result ? done(result) : `${queued} — will sync: ${item.contact.name}.`;
+      setLastDone(message);
+      announce(message, "success");
+      setSendLater("");
+      if (result) {
+        await reload(index);
+      } else {
+        // Offline the queue cannot be re-read: take this draft out here and show the next.
+        const doneId = item.id;
+        setQueue(
+          (q) =>
+            q && {
+              slot: { ...q.slot, position: q.slot.position + 1 },
+              items: q.items.filter((f) => f.id !== doneId),
+            },
+        );
+        setIndex((i) => Math.max(0, Math.min(i, (queue?.items.length ?? 1) - 2)));
+      }
+    } catch (err) {
+      if (err instanceof ApiError) setError(err);
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  const manual = item ? MANUAL_CHANNELS.has(item.channel) : false;
+  const approve = (sendAt?: string) =>
+    act(
+      "approve",
+      (f) => reviewActions.approve(f, sendAt),
+      (f) =>
+        f.status === "scheduled" && f.send_at
+          ? Date.parse(f.send_at) - Date.now() > 60_000
+            ? `Approved: ${f.contact.name}, scheduled for ${whenText(f.send_at)}.`
+            : `Approved: ${f.contact.name}, sending now.`
+          : `Approved: ${f.contact.name}.`,
+      "Approved",
+    );
+  const skip = () =>
+    act("skip", (f) => reviewActions.skip(f), (f) => `Skipped ${f.contact.name}.`, "Skipped");
+  const snooze = () =>
+    act(
+      "snooze",
+      (f) => reviewActions.snooze(f),
+      (f) => `Snoozed ${f.contact.name} until ${whenText(f.snoozed_until)}.`,
+      "Snoozed",
+    );
+  const markSent = () =>
+    act("sent", (f) => followUps.markSent(f.id), (f) => `Marked as sent to ${f.contact.name}.`);
+
+  async function changeChannel(channel: FollowUpChannel) {
+    if (!item || channel === item.channel) return;
+    try {
+      await editor.flush();
+      const saved = (await reviewActions.edit(item, { channel })) ?? { ...item, channel };
+      setQueue((q) => q && { ...q, items: q.items.map((f) => (f.id === saved.id ? saved : f)) });
+      announce(`Channel: ${CHANNEL_LABELS[channel]}.`);
+    } catch (err) {
+      if (err instanceof ApiError) setError(err);
+    }
+  }
+
+  async function copyText() {
+    if (!item) return;
+    const text = editor.subject ? `${editor.subject}\n\n${editor.body}` : editor.body;
+    try {
+      await navigator.clipboard.writeText(item.channel === "email" ? text : editor.body);
+      announce("Copied. Paste it into your message.", "success");
+    } catch {
+      announce("Could not copy here: select the text and copy it yourself.", "error");
+    }
+  }
+
+  /** Focus the channel menu and, where the browser can, open it. */
+  function openChannels() {
+    const select = channelRef.current;
+    select?.focus();
+    try {
+      (select as (HTMLSelectElement & { showPicker?: () => void }) | null)?.showPicker?.();
+    } catch {
+      // Not allowed here (no user gesture): the focused menu is enough.
+    }
+  }
+
+  function move(step: number) {
+    if (!queue) return;
+    editor.blur();
+    setIndex((i) => Math.max(0, Math.min(queue.items.length - 1, i + step)));
+  }
+
+  // Laptop shortcuts; never while typing, so the letters still go into the text.
+  useEffect(() => {
+    function onKey(event: KeyboardEvent) {
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      if (isTyping(event.target)) {
+        if (event.key === "Escape") (event.target as HTMLElement).blur();
+        return;
+      }
+      const key = event.key.toLowerCase();
+      const actions: Record<string, () => void> = {
+        a: () => (manual ? announce("Send it yourself, then choose Mark sent.") : approve()),
+        s: skip,
+        z: snooze,
+        e: () => bodyRef.current?.focus(),
+        c: openChannels,
+        j: () => move(1),
+        arrowright: () => move(1),
+        k: () => move(-1),
+        arrowleft: () => move(-1),
+      };
+      const action = actions[key];
+      if (action && item) {
+        event.preventDefault();
+        action();
+      }
+    }
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  });
+
+  const swipe = useSwipe(cardRef, {
+    right: () => (manual ? undefined : approve()),
+    left: skip,
+  });
+
+  const heading = (
+    <h1 tabIndex={-1} class="review-title">
+      Review follow-ups
+    </h1>
+  );
+
+  if (!queue) {
+    return (
+      <section class="stack-lg">
+        {heading}
+        {error ? <ErrorBox error={error}><Button kind="secondary" onClick={() => reload(0)}>Try again</Button></ErrorBox> : <Loading label="Loading your drafts…" />}
+      </section>
+    );
+  }
+
+  if (!item) {
+    return (
+      <section class="stack-lg">
+        {heading}
+        {lastDone && <p class="review-done-line">{lastDone}</p>}
+        <div class="panel all-done" role="status">
+          <h2>{queue.slot.total > 0 ? "All done" : "Nothing to review"}</h2>
+          <p>
+            {queue.slot.total > 0
+              ? "You have been through every draft."
+              : "No drafts are waiting. Prepare drafts from the follow-ups list after an event."}
+            {queue.slot.snoozed > 0 &&
+              ` ${queue.slot.snoozed} snoozed ${queue.slot.snoozed === 1 ? "draft comes" : "drafts come"} back later.`}
+          </p>
+          <p>
+            <a class="button button-primary" href="/follow-ups">
+              See all follow-ups
+            </a>
+          </p>
+        </div>
+      </section>
+    );
+  }
+
+  const position = queue.slot.position + Math.min(index, queue.items.length - 1);
+  const metAt = item.event_id ? events[item.event_id] : undefined;
+
+  return (
+    <section class="review stack">
+      <div class="review-top">
+        {heading}
+        <p class="review-count" aria-live="polite">
+          <strong>
+            {position} of {queue.slot.total}
+          </strong>
+        </p>
+      </div>
+      {lastDone && <p class="review-done-line">{lastDone}</p>}
+      <ErrorBox error={error} shownFields={["subject", "body"]} />
+      <article
+        ref={cardRef}
+        class={`panel review-card ${swipe.className}`}
+        style={swipe.style}
+        aria-labelledby="review-who"
+      >
+        <header class="review-who">
+          <h2 id="review-who">{item.contact.name}</h2>
+          <p class="muted">
+            {[item.contact.company, metAt && `met at ${metAt}`].filter(Boolean).join(" · ")}
+          </p>
+        </header>
+        <div class="field review-channel">
+          <label for="review-channel">Channel</label>
+          <select
+            id="review-channel"
+            ref={channelRef}
+            value={item.channel}
+            onChange={(e) => changeChannel(e.currentTarget.value as FollowUpChannel)}
+          >
+            {(Object.keys(CHANNEL_LABELS) as FollowUpChannel[]).map((c) => (
+              <option key={c} value={c}>
+                {CHANNEL_LABELS[c]}
+              </option>
+            ))}
+          </select>
+          {item.channel === "email" && (
+            <p class="field-hint">To {item.to_address || "— no address: change the channel"}</p>
+          )}
+        </div>
+        <div class={editor.problem?.fieldMessage("subject") ? "field field-invalid" : "field"}>
+          <label for="review-subject">Subject</label>
+          <input
+            id="review-subject"
+            value={editor.subject}
+            maxLength={300}
+            onInput={(e) => editor.setSubject(e.currentTarget.value)}
+            onBlur={editor.blur}
+          />
+          {editor.problem?.fieldMessage("subject") && (
+            <p class="field-error">{editor.problem.fieldMessage("subject")}</p>
+          )}
+        </div>
+        <div class={editor.problem?.fieldMessage("body") ? "field field-invalid" : "field"}>
+          <label for="review-body">Message</label>
+          <textarea
+            id="review-body"
+            ref={bodyRef}
+            rows={9}
+            value={editor.body}
+            maxLength={10000}
+            onInput={(e) => editor.setBody(e.currentTarget.value)}
+            onBlur={editor.blur}
+          />
+          {editor.problem?.fieldMessage("body") && (
+            <p class="field-error">{editor.problem.fieldMessage("body")}</p>
+          )}
+          <p class="save-state" aria-live="polite">
+            {editor.state === "saving" ? "Saving…" : editor.state === "saved" ? "Saved" : editor.state === "error" ? "Not saved" : ""}
+          </p>
+        </div>
+      </article>
+
+      {manual ? (
+        <div class="review-actions">
+          <Button kind="secondary" onClick={copyText}>
+            Copy text
+          </Button>
+          {item.handover_url && (
+            <a class="button button-secondary" href={item.handover_url} target="_blank" rel="noopener noreferrer">
+              {item.channel === "phone" ? "Call" : "Open profile"}
+            </a>
+          )}
+          <Button busy={busy === "sent"} busyLabel="Saving…" onClick={markSent}>
+            Mark sent
+          </Button>
+        </div>
+      ) : (
+        <div class="review-actions">
+          <Button busy={busy === "approve"} busyLabel="Approving…" onClick={() => approve()}>
+            Approve
+          </Button>
+        </div>
+      )}
+      <div class="review-actions review-actions-secondary">
+        <Button kind="secondary" busy={busy === "skip"} busyLabel="Skipping…" onClick={skip}>
+          Skip
+        </Button>
+        <Button kind="secondary" busy={busy === "snooze"} busyLabel="Snoozing…" onClick={snooze}>
+          Snooze
+        </Button>
+        <Button kind="quiet" onClick={openChannels}>
+          Change channel
+        </Button>
+      </div>
+      {!manual && (
+        <details class="send-later">
+          <summary>Send at a chosen time</summary>
+          <div class="send-later-row">
+            <label for="send-later">Send at</label>
+            <input id="send-later" type="datetime-local" value={sendLater} onInput={(e) => setSendLater(e.currentTarget.value)} />
+            <Button kind="secondary" disabled={!sendLater} onClick={() => approve(new Date(sendLater).toISOString())}>
+              Approve for then
+            </Button>
+          </div>
+        </details>
+      )}
+      <nav class="review-nav" aria-label="Drafts">
+        <Button kind="quiet" disabled={index === 0} onClick={() => move(-1)}>
+          ← Previous
+        </Button>
+        <Button kind="quiet" disabled={index >= queue.items.length - 1} onClick={() => move(1)}>
+          Next →
+        </Button>
+      </nav>
+      <p class="review-help muted">
+        Keys: <kbd>A</kbd> approve · <kbd>S</kbd> skip · <kbd>Z</kbd> snooze · <kbd>E</kbd> edit ·{" "}
+        <kbd>C</kbd> channel · <kbd>J</kbd>/<kbd>K</kbd> next/previous. On a phone, swipe the
+        card right to approve, left to skip.
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,167 @@
+// /contacts/:id: the card (only what they share with me, or what I typed), where and when we
+// met, my notes newest first, my promises to them, and "Add note".
+import { useState } from "preact/hooks";
+import { Button } from "../../components/Button";
+import { ErrorBox } from "../../components/ErrorBox";
+import { Loading } from "../../components/Loading";
+import { PersonCard } from "../../components/people/PersonCard";
+import { PromiseRow } from "../../components/people/PromiseRow";
+import { shortDate, shortDateTime } from "../../components/people/when";
+import { announce } from "../../components/Status";
+import { type Note, people } from "../../contacts-api";
+import { asApiError, useApi } from "../../hooks";
+import "../../people.css";
+import { navigate, type ScreenProps } from "../../router";
+import { ContactKeepInTouch } from "../followups/CadenceControl";
+
+const CHANNELS: Record<string, string> = {
+  email: "Email",
+  linkedin: "LinkedIn",
+  phone: "Phone",
+  other: "Other",
+};
+const DETAIL_KINDS: Record<string, string> = {
+  family: "Family",
+  hobby: "Hobby",
+  trip: "Trip",
+  milestone: "Milestone",
+  birthday: "Birthday",
+};
+
+export default function ContactPage({ params }: ScreenProps) {
+  const contact = useApi(() => people.contact(params.id), [params.id]);
+  const [deleting, setDeleting] = useState(false);
+
+  if (contact.loading && !contact.data) return <Loading label="Loading contact…" />;
+  if (contact.error || !contact.data) {
+    return (
+      <section class="panel">
+        <h1 tabIndex={-1}>{contact.error?.status === 404 ? "No such contact" : "This contact could not load"}</h1>
+        <ErrorBox error={contact.error}>
+          <Button kind="secondary" onClick={contact.reload}>
+            Try again
+          </Button>
+        </ErrorBox>
+        <p class="breadcrumb">
+          <a href="/contacts">All contacts</a>
+        </p>
+      </section>
+    );
+  }
+  const c = contact.data;
+  const notes = [...c.notes].sort((a, b) => b.created_at.localeCompare(a.created_at));
+  const promises = [...c.promises].sort(
+    (a, b) => Number(a.done) - Number(b.done) || (a.due_on ?? "9999").localeCompare(b.due_on ?? "9999"),
+  );
+
+  async function remove() {
+    if (!window.confirm(`Delete ${c.name || "this contact"} and your notes on them?`)) return;
+    setDeleting(true);
+    try {
+      await people.deleteContact(c.id);
+      announce(`${c.name || "The contact"} is deleted.`, "success");
+      navigate("/contacts", { replace: true });
+    } catch (err) {
+      announce(asApiError(err).detail, "error");
+      setDeleting(false);
+    }
+  }
+
+  return (
+    <section class="stack-lg contact-page">
+      <p class="breadcrumb">
+        <a href="/contacts">All contacts</a>
+      </p>
+      <div class="panel">
+        <PersonCard contact={c} level={1} photoUrl={people.contactPhotoUrl(c.id)} />
+        <p class="met-line">
+          <span>
+            Met {c.event_name ? <>at <strong>{c.event_name}</strong>, </> : ""}
+            {shortDateTime(c.met_at)}
+          </span>
+          {c.warmth && <span class={`warmth warmth-${c.warmth}`}>{c.warmth}</span>}
+        </p>
+        {c.preferred_channel && (
+          <p class="muted">Prefers {CHANNELS[c.preferred_channel] ?? c.preferred_channel}</p>
+        )}
+        {c.person_id === null && c.source !== "manual" && (
+          <p class="muted">Added from a scanned {c.source === "linkedin" ? "LinkedIn profile" : "card"}.</p>
+        )}
+      </div>
+      <a class="button button-primary button-big" href={`/contacts/${c.id}/note`}>
+        Add note
+      </a>
+
+      <section aria-labelledby="promises-title">
+        <h2 id="promises-title">Promises</h2>
+        {promises.length === 0 ? (
+          <p class="muted">No promises to {c.name || "them"} yet.</p>
+        ) : (
+          <ul class="plain-list">
+            {promises.map((p) => (
+              <PromiseRow key={p.id} promise={p} onChange={contact.reload} />
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="notes-title">
+        <h2 id="notes-title">Notes</h2>
+        {notes.length === 0 ? (
+          <p class="muted">No notes yet. “Add note” while the conversation is fresh.</p>
+        ) : (
+          <ul class="plain-list notes">
+            {notes.map((note) => (
+              <NoteItem key={note.id} note={note} contactId={c.id} />
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <ContactKeepInTouch contactId={c.id} />
+
+      <div class="actions">
+        <Button kind="danger" onClick={remove} busy={deleting} busyLabel="Deleting…">
+          Delete contact
+        </Button>
+      </div>
+    </section>
+  );
+}
+
+function NoteItem({ note, contactId }: { note: Note; contactId: string }) {
+  return (
+    <li class="note-item panel">
+      <p class="person-meta">
+        <time dateTime={note.created_at}>{shortDateTime(note.created_at)}</time>
+        {note.warmth && <span class={`warmth warmth-${note.warmth}`}>{note.warmth}</span>}
+      </p>
+      {note.text && <p class="note-text">{note.text}</p>}
+      {note.topics.length > 0 && (
+        <ul class="chips chips-small" aria-label="Topics">
+          {note.topics.map((t) => (
+            <li key={t} class="chip chip-static">
+              {t}
+            </li>
+          ))}
+        </ul>
+      )}
+      {note.personal_details.length > 0 && (
+        <ul class="details-list">
+          {note.personal_details.map((d, i) => (
+            <li key={d.id ?? i}>
+              <strong>{DETAIL_KINDS[d.kind] ?? d.kind}:</strong> {d.text}
+              {d.on_date && ` (${shortDate(d.on_date)})`}
+            </li>
+          ))}
+        </ul>
+      )}
+      {note.next_step && (
+        <p>
+          <strong>Next step:</strong> {note.next_step}
+        </p>
+      )}
+      <a href={`/contacts/${contactId}/note?note=${note.id}`}>Edit note</a>
+    </li>
+  );
+}

@@ -1,0 +1,84 @@
+"""My card: the fields I can share with people I meet, and which of them I share."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from schemas.common import OrmModel
+
+CardField = Literal[
+    "name",
+    "title",
+    "company",
+    "email",
+    "phone",
+    "linkedin_url",
+    "website",
+    "headline",
+    "interests",
+    "photo",
+]
+
+
+class CardIn(BaseModel):
+    """Replace my card. Phone numbers are stored in E.164 (give +country or rely on the server's
+    default region); URLs must be http(s); LinkedIn must be a linkedin.com/in/ profile."""
+
+    name: str = Field(default="", max_length=200)
+    title: str = Field(default="", max_length=200)
+    company: str = Field(default="", max_length=200)
+    email: str = Field(default="", max_length=320)
+    phone: str = Field(default="", max_length=40)
+    linkedin_url: str = Field(default="", max_length=300)
+    website: str = Field(default="", max_length=500)
+    headline: str = Field(default="", max_length=200, description="One line about me")
+    interests: list[str] = Field(default_factory=list, max_length=30)
+    shared_fields: list[CardField] | None = Field(
+        default=None,
+        description="Fields people I meet receive. Default: name, title, company, headline, "
+        "linkedin_url (email and phone only if added here). Omit to keep the current choice.",
+    )
+
+
+class CardOut(OrmModel):
+    name: str
+    title: str
+    company: str
+    email: str
+    phone: str = Field(description="E.164, e.g. +4915112345678")
+    linkedin_url: str
+    website: str
+    headline: str = Field(description="The chosen headline pitch's text if one is chosen")
+    interests: list[str]
+    shared_fields: list[str]
+    has_photo: bool
+    headline_pitch_id: uuid.UUID | None
+    words_per_minute: int
+    updated_at: datetime
+
+
+class SharedCardOut(BaseModel):
+    """What the people I meet receive: only the fields I share, the rest empty."""
+
+    name: str = ""
+    title: str = ""
+    company: str = ""
+    email: str = ""
+    phone: str = ""
+    linkedin_url: str = ""
+    website: str = ""
+    headline: str = ""
+    interests: list[str] = Field(default_factory=list)
+    has_photo: bool = False
+
+
+class CardSettingsIn(BaseModel):
+    words_per_minute: int | None = Field(default=None, ge=60, le=250)
+    headline_pitch_id: uuid.UUID | None = Field(
+        default=None, description="The pitch whose text is my card's headline"
+    )
+    clear_headline_pitch: bool = Field(default=False, description="Stop using a pitch")

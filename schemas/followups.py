@@ -1,0 +1,158 @@
+"""Follow-ups: templates, drafting, the review queue, and the queue's health."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+from schemas.common import OrmModel
+
+TemplateKindName = Literal["resource", "conversation", "meet_again", "introduction", "custom"]
+ChannelName = Literal["email", "linkedin", "phone", "other"]
+StatusName = Literal[
+    "draft", "approved", "scheduled", "sending", "sent", "failed", "skipped", "cancelled"
+]
+
+
+class TemplateIn(BaseModel):
+    kind: TemplateKindName = "custom"
+    name: str = Field(min_length=1, max_length=100)
+    subject: str = Field(min_length=1, max_length=300)
+    body: str = Field(min_length=1, max_length=10_000)
+
+
+class TemplatePatch(BaseModel):
+    kind: TemplateKindName | None = None
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    subject: str | None = Field(default=None, min_length=1, max_length=300)
+    body: str | None = Field(default=None, min_length=1, max_length=10_000)
+
+
+class TemplateOut(OrmModel):
+    id: uuid.UUID
+    kind: str
+    name: str
+    subject: str
+    body: str
+    updated_at: datetime
+
+
+class PlaceholderOut(BaseModel):
+    name: str = Field(description="Use as {{ name }}, or {% if name %}...{% endif %}")
+    description: str
+
+
+class PreviewIn(BaseModel):
+    """Preview a saved template (`template_id`) or unsaved text (`subject` and `body`)."""
+
+    contact_id: uuid.UUID
+    template_id: uuid.UUID | None = None
+    subject: str | None = Field(default=None, max_length=300)
+    body: str | None = Field(default=None, max_length=10_000)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> PreviewIn:
+        if self.template_id is None and (self.subject is None or self.body is None):
+            raise ValueError("give template_id, or both subject and body")
+        return self
+
+
+class RenderedOut(BaseModel):
+    subject: str
+    body: str
+
+
+class DraftRequest(BaseModel):
+    """Draft for my contacts from an event, or for the contacts listed."""
+
+    event_id: uuid.UUID | None = None
+    contact_ids: list[uuid.UUID] | None = Field(default=None, max_length=1000)
+
+
+class DraftResultOut(BaseModel):
+    created: int = Field(description="New drafts made now")
+    already_had_follow_up: int = Field(description="Chosen contacts that already had one")
+
+
+class ContactBrief(BaseModel):
+    id: uuid.UUID
+    name: str
+    company: str
+    email: str
+    linkedin_url: str
+    phone: str
+
+
+class FollowUpOut(OrmModel):
+    id: uuid.UUID
+    contact: ContactBrief
+    event_id: uuid.UUID | None
+    template_id: uuid.UUID | None
+    channel: ChannelName
+    subject: str
+    body: str
+    status: StatusName
+    to_address: str
+    send_at: datetime | None
+    next_attempt_at: datetime | None
+    attempts: int
+    last_error: str | None = Field(description="Why sending failed, in words")
+    snoozed_until: datetime | None
+    sent_at: datetime | None
+    status_changed_at: datetime
+    created_at: datetime
+    handover_url: str | None = Field(
+        description="Manual channels: the profile or tel: link to open after copying the text"
+    )
+
+
+class FollowUpPatch(BaseModel):
+    """Editing an approved or scheduled message takes it back to draft."""
+
+    subject: str | None = Field(default=None, min_length=1, max_length=300)
+    body: str | None = Field(default=None, min_length=1, max_length=10_000)
+    channel: ChannelName | None = None
+
+
+class ApproveIn(BaseModel):
+    send_at: datetime | None = Field(
+        default=None,
+        description="When to send (with time zone). Default: now, or 09:00 the next morning "
+        "in my time zone when approved between 21:00 and 07:00",
+    )
+
+
+class SnoozeIn(BaseModel):
+    until: datetime | None = Field(
+        default=None, description="Default: 09:00 tomorrow in my time zone"
+    )
+
+
+class ReviewOut(BaseModel):
+    """The draft to review now: "position of total" (e.g. 7 of 23)."""
+
+    item: FollowUpOut | None
+    position: int
+    total: int
+    remaining: int = Field(description="Drafts still to review now")
+    snoozed: int = Field(description="Drafts put aside until later")
+
+
+class TransitionOut(OrmModel):
+    from_status: str | None
+    to_status: str
+    at: datetime
+    detail: str
+
+
+class QueueHealthOut(BaseModel):
+    due: int = Field(description="Messages due now and not yet claimed")
+    oldest_due_seconds: float | None = Field(description="How late the oldest due message is")
+    sending: int
+    stuck: int = Field(description="Claimed by a worker whose lease ran out")
+    scheduled_later: int
+    failed_last_day: int
+    awaiting_review: int

@@ -1,0 +1,145 @@
+"""The database: engine and session factory, and the one place naive datetimes become UTC."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp that is always timezone-aware UTC in Python, on SQLite and PostgreSQL alike.
+
+    SQLite has no time zones and hands back naive values; PostgreSQL hands back aware ones in the
+    session's zone. Both become aware UTC here, and naive input is refused rather than guessed.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column; use services.db.utcnow()")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Take transaction control away from the driver so that BEGIN and SAVEPOINT work as
+    # written (the sqlite3 module's own handling breaks savepoints).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def _sqlite_begin(conn: Any) -> None:
+    # A writer takes the write lock when its transaction starts: one that reads and then writes
+    # could otherwise fail with "database is locked" when another wrote in between (busy_timeout
+    # covers waiting for the lock, not upgrading a read snapshot). Readers never block in WAL.
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if _sqlite_writer.get() else "BEGIN")
+
+
+_sqlite_writer: ContextVar[bool] = ContextVar("sqlite_writer", default=False)
+_write_locks: WeakKeyDictionary[Any, asyncio.Lock] = WeakKeyDictionary()
+
+
+@asynccontextmanager
+async def write_intent(engine: AsyncEngine) -> AsyncIterator[None]:
+    """Declare that the transactions opened inside will write.
+
+    On SQLite, writers of this process queue here in arrival order and then take the database's
+    write lock at BEGIN, so none of them starves in SQLite's own busy-wait or fails with
+    "database is locked". On PostgreSQL it does nothing: row locks and constraints do the work.
+    """
+    if engine.dialect.name != "sqlite" or _sqlite_writer.get():
+        yield  # PostgreSQL, or already declared by an enclosing block of this task
+        return
+    lock = _write_locks.setdefault(engine.sync_engine, asyncio.Lock())
+    async with lock:
+        token = _sqlite_writer.set(True)
+        try:
+            yield
+        finally:
+            _sqlite_writer.reset(token)
+
+
+def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
+    """An async engine for SQLite (aiosqlite) or PostgreSQL (asyncpg)."""
+    if database_url.startswith("sqlite"):
+        engine = create_async_engine(database_url, connect_args={"timeout": 5}, **kwargs)
+        event.listen(engine.sync_engine, "connect", _sqlite_connect)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
+        return engine
+    # 15 connections at most per process: docker-compose.yml's 4 API and 2 worker processes stay
+    # under PostgreSQL's default 100. Connections are recycled every half hour instead of pinged
+    # before every use (a round trip per request); one that broke is dropped on its first error.
+    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("max_overflow", 5)
+    kwargs.setdefault("pool_recycle", 1800)
+    return create_async_engine(database_url, **kwargs)
+
+
+def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded values after commit, so responses can be built afterwards."""
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+@asynccontextmanager
+async def unit_of_work(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[AsyncSession]:
+    """A writing transaction for the worker and the CLI: commit on success, roll back on error."""
+    async with write_intent(sessionmaker.kw["bind"]), sessionmaker() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise

@@ -1,0 +1,430 @@
+"""The follow-up queue as the user sees it: review one draft at a time, edit, approve, skip,
+snooze, change channel, schedule, cancel, and hand over manual channels ("mark sent").
+
+States: draft -> approved -> scheduled -> sending -> sent | failed, and skipped / cancelled.
+Manual channels (LinkedIn, phone, other) stop at approved until the user marks them sent.
+Nothing is sent that the user did not approve, and every change of state is recorded with its
+time in follow_up_transitions. Changes the user makes load the row FOR UPDATE, so they never
+race the delivery worker (which skips locked rows): a message being sent cannot be edited.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.db import utcnow
+from services.drafts import zone_of
+from services.errors import Conflict, FieldProblem, Invalid, NotFound
+from services.models import (
+    Channel,
+    Contact,
+    FollowUp,
+    FollowUpStatus,
+    FollowUpTransition,
+    User,
+)
+from services.templates import MAX_BODY, MAX_SUBJECT
+
+S = FollowUpStatus
+MANUAL_CHANNELS = frozenset({Channel.linkedin, Channel.phone, Channel.other})
+# "Late": approving between 21:00 and 07:00 local time sends at 09:00 the next morning.
+LATE_FROM = time(21, 0)
+LATE_UNTIL = time(7, 0)
+MORNING = time(9, 0)
+LONGEST_SCHEDULE = timedelta(days=366)
+# Without an event to scope the review, "7 of 23" counts what was reviewed in this window.
+REVIEW_SESSION = timedelta(hours=12)
+
+EDITABLE = frozenset({S.draft, S.approved, S.scheduled, S.failed, S.skipped, S.cancelled})
+CANCELLABLE = frozenset({S.approved, S.scheduled})
+
+
+def record(follow_up: FollowUp, session: AsyncSession, to: S, *, detail: str = "") -> None:
+    """Move a follow-up to state `to`, timestamped, and log the change."""
+    now = utcnow()
+    session.add(
+        FollowUpTransition(
+            follow_up_id=follow_up.id,
+            from_status=follow_up.status,
+            to_status=to,
+            at=now,
+            detail=detail,
+        )
+    )
+    follow_up.status = to
+    follow_up.status_changed_at = now
+    follow_up.updated_at = now
+
+
+async def get_follow_up(
+    session: AsyncSession, *, owner: User, follow_up_id: uuid.UUID, for_update: bool = False
+) -> FollowUp:
+    """One of my follow-ups (locked for a change when `for_update`), or 404."""
+    query = select(FollowUp).where(FollowUp.id == follow_up_id, FollowUp.owner_id == owner.id)
+    if for_update:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    follow_up = await session.scalar(query)
+    if follow_up is None:
+        raise NotFound("No such follow-up.", code="follow_up_not_found")
+    return follow_up
+
+
+async def contact_of(session: AsyncSession, *, follow_up: FollowUp) -> Contact:
+    """The contact a follow-up is for."""
+    contact = await session.get(Contact, follow_up.contact_id)
+    assert contact is not None  # the foreign key cascades
+    return contact
+
+
+async def contacts_of(
+    session: AsyncSession, *, follow_ups: Sequence[FollowUp]
+) -> dict[uuid.UUID, Contact]:
+    """The contacts of several follow-ups, by id, in one query."""
+    ids = {f.contact_id for f in follow_ups}
+    if not ids:
+        return {}
+    return {c.id: c for c in await session.scalars(select(Contact).where(Contact.id.in_(ids)))}
+
+
+async def history(session: AsyncSession, *, follow_up: FollowUp) -> list[FollowUpTransition]:
+    """Every state change of a follow-up, oldest first, starting with its making as a draft
+    (that first step is the row's created_at, not a logged row: drafting 10,000 stays fast)."""
+    logged = await session.scalars(
+        select(FollowUpTransition)
+        .where(FollowUpTransition.follow_up_id == follow_up.id)
+        .order_by(FollowUpTransition.at, FollowUpTransition.id)
+    )
+    made = FollowUpTransition(
+        follow_up_id=follow_up.id,
+        from_status=None,
+        to_status=S.draft,
+        at=follow_up.created_at,
+        detail="drafted",
+    )
+    return [made, *logged]
+
+
+def _mine(
+    owner: User, *, status: str | None = None, event_id: uuid.UUID | None = None
+) -> Select[Any]:
+    query = select(FollowUp).where(FollowUp.owner_id == owner.id)
+    if status:
+        query = query.where(FollowUp.status == status)
+    if event_id:
+        query = query.where(FollowUp.event_id == event_id)
+    return query
+
+
+async def list_follow_ups(
+    session: AsyncSession,
+    *,
+    owner: User,
+    status: str | None,
+    event_id: uuid.UUID | None,
+    limit: int,
+    offset: int,
+) -> tuple[Sequence[FollowUp], int]:
+    """My follow-ups, newest state change first, with the total count."""
+    query = _mine(owner, status=status, event_id=event_id)
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    items = (
+        await session.scalars(
+            query.order_by(FollowUp.status_changed_at.desc(), FollowUp.id)
+            .limit(limit)
+            .offset(offset)
+        )
+    ).all()
+    return items, total or 0
+
+
+@dataclass(frozen=True)
+class ReviewSlot:
+    """The draft to review now, "position of total", and how many wait snoozed."""
+
+    item: FollowUp | None
+    position: int
+    total: int
+    remaining: int
+    snoozed: int
+
+
+async def review_next(
+    session: AsyncSession, *, owner: User, event_id: uuid.UUID | None = None
+) -> ReviewSlot:
+    """The next draft to review, oldest first; snoozed drafts come back when their time is up."""
+    now = utcnow()
+    drafts = _mine(owner, status=S.draft, event_id=event_id)
+    awake = drafts.where((FollowUp.snoozed_until.is_(None)) | (FollowUp.snoozed_until <= now))
+    remaining = await session.scalar(select(func.count()).select_from(awake.subquery())) or 0
+    all_drafts = await session.scalar(select(func.count()).select_from(drafts.subquery())) or 0
+    if event_id is not None:
+        in_scope = _mine(owner, event_id=event_id)
+    else:
+        in_scope = _mine(owner).where(FollowUp.reviewed_at >= now - REVIEW_SESSION)
+    handled_query = in_scope.where((FollowUp.status != S.draft) | (FollowUp.snoozed_until > now))
+    if event_id is None:
+        handled_query = handled_query.where(FollowUp.reviewed_at.is_not(None))
+    handled = await session.scalar(select(func.count()).select_from(handled_query.subquery())) or 0
+    # Drafts made together come in the order I met the people.
+    item = await session.scalar(
+        awake.join(Contact, Contact.id == FollowUp.contact_id)
+        .order_by(FollowUp.created_at, Contact.met_at, FollowUp.id)
+        .limit(1)
+    )
+    total = handled + remaining
+    return ReviewSlot(
+        item=item,
+        position=handled + 1 if item else total,
+        total=total,
+        remaining=remaining,
+        snoozed=all_drafts - remaining,
+    )
+
+
+def send_time(*, now: datetime, zone: ZoneInfo, requested: datetime | None = None) -> datetime:
+    """When an approved message goes out: the time asked for, else now, or 09:00 the next
+    morning in the user's zone when approved late at night (21:00-07:00)."""
+    if requested is not None:
+        if requested.tzinfo is None:
+            raise Invalid(
+                "Give the send time with its time zone (e.g. 2026-11-23T09:00:00+01:00).",
+                code="send_at_naive",
+                fields=[FieldProblem("send_at", "needs a time zone")],
+            )
+        if requested > now + LONGEST_SCHEDULE:
+            raise Invalid(
+                "A message can be scheduled up to a year ahead.",
+                code="send_at_too_far",
+                fields=[FieldProblem("send_at", "more than a year ahead")],
+            )
+        return max(requested, now)
+    local = now.astimezone(zone)
+    if LATE_UNTIL <= local.time() < LATE_FROM:
+        return now
+    morning_day = local.date() if local.time() < LATE_UNTIL else local.date() + timedelta(days=1)
+    return datetime.combine(morning_day, MORNING, tzinfo=zone).astimezone(now.tzinfo)
+
+
+def _refuse(follow_up: FollowUp, allowed: frozenset[S], doing: str) -> None:
+    if follow_up.status not in allowed:
+        detail = {
+            S.sending: "It is being sent right now.",
+            S.sent: "It has already been sent.",
+        }.get(S(follow_up.status), f"It is {follow_up.status}.")
+        raise Conflict(f"This message cannot be {doing}: {detail}", code="follow_up_state")
+
+
+async def edit(
+    session: AsyncSession,
+    *,
+    owner: User,
+    follow_up_id: uuid.UUID,
+    subject: str | None = None,
+    body: str | None = None,
+    channel: str | None = None,
+) -> FollowUp:
+    """Change subject, body or channel; a message that was approved goes back to draft."""
+    follow_up = await get_follow_up(
+        session, owner=owner, follow_up_id=follow_up_id, for_update=True
+    )
+    _refuse(follow_up, EDITABLE, "edited")
+    problems = []
+    if subject is not None:
+        subject = " ".join(subject.split())
+        if not subject or len(subject) > MAX_SUBJECT:
+            problems.append(FieldProblem("subject", f"1 to {MAX_SUBJECT} characters, one line"))
+    if body is not None and (not body.strip() or len(body) > MAX_BODY):
+        problems.append(FieldProblem("body", f"1 to {MAX_BODY} characters"))
+    if channel is not None and channel not in Channel.__members__:
+        problems.append(FieldProblem("channel", f"one of {', '.join(Channel)}"))
+    if problems:
+        raise Invalid(
+            "The message cannot be saved like this.", code="follow_up_invalid", fields=problems
+        )
+    changed = [
+        name
+        for name, value in (("subject", subject), ("body", body), ("channel", channel))
+        if value is not None and value != getattr(follow_up, name)
+    ]
+    if not changed:
+        return follow_up
+    if subject is not None:
+        follow_up.subject = subject
+    if body is not None:
+        follow_up.body = body
+    if channel is not None:
+        follow_up.channel = channel
+    follow_up.updated_at = utcnow()
+    if follow_up.status != S.draft:
+        _back_to_draft(follow_up)
+        record(follow_up, session, S.draft, detail="edited: " + ", ".join(changed))
+    await session.flush()
+    return follow_up
+
+
+def _back_to_draft(follow_up: FollowUp) -> None:
+    follow_up.send_at = None
+    follow_up.next_attempt_at = None
+    follow_up.lease_expires_at = None
+    follow_up.snoozed_until = None
+
+
+def _address_of(contact: Contact) -> str:
+    try:
+        return validate_email(contact.email, check_deliverability=False).normalized
+    except EmailNotValidError:
+        return ""
+
+
+async def approve(
+    session: AsyncSession,
+    *,
+    owner: User,
+    follow_up_id: uuid.UUID,
+    send_at: datetime | None = None,
+) -> FollowUp:
+    """Approve a draft: email is scheduled (now, 09:00 next morning if late, or `send_at`);
+    a manual channel waits, approved, for the user to send it and mark it sent."""
+    follow_up = await get_follow_up(
+        session, owner=owner, follow_up_id=follow_up_id, for_update=True
+    )
+    _refuse(follow_up, frozenset({S.draft}), "approved")
+    now = utcnow()
+    follow_up.reviewed_at = now
+    follow_up.snoozed_until = None
+    if follow_up.channel in MANUAL_CHANNELS:
+        record(follow_up, session, S.approved, detail=f"hand over by {follow_up.channel}")
+        await session.flush()
+        return follow_up
+    contact = await contact_of(session, follow_up=follow_up)
+    address = _address_of(contact)
+    if not address:
+        raise Invalid(
+            f"There is no valid email address for {contact.name or 'this contact'}. Add one "
+            "to the contact, or change the channel.",
+            code="no_email_address",
+            fields=[FieldProblem("channel", "no email address")],
+        )
+    when = send_time(now=now, zone=zone_of(owner), requested=send_at)
+    follow_up.to_address = address
+    follow_up.from_name = owner.name or owner.email.partition("@")[0]
+    follow_up.reply_to = owner.email
+    follow_up.send_at = when
+    follow_up.next_attempt_at = when
+    follow_up.attempts = 0
+    follow_up.last_error = None
+    record(follow_up, session, S.approved)
+    record(follow_up, session, S.scheduled, detail=f"send at {when.isoformat()}")
+    await session.flush()
+    return follow_up
+
+
+async def skip(session: AsyncSession, *, owner: User, follow_up_id: uuid.UUID) -> FollowUp:
+    """Decide not to send this draft."""
+    follow_up = await get_follow_up(
+        session, owner=owner, follow_up_id=follow_up_id, for_update=True
+    )
+    _refuse(follow_up, frozenset({S.draft}), "skipped")
+    follow_up.reviewed_at = utcnow()
+    follow_up.snoozed_until = None
+    record(follow_up, session, S.skipped)
+    await session.flush()
+    return follow_up
+
+
+async def snooze(
+    session: AsyncSession, *, owner: User, follow_up_id: uuid.UUID, until: datetime | None = None
+) -> FollowUp:
+    """Put a draft aside until `until` (default: 09:00 tomorrow in my time zone)."""
+    follow_up = await get_follow_up(
+        session, owner=owner, follow_up_id=follow_up_id, for_update=True
+    )
+    _refuse(follow_up, frozenset({S.draft}), "snoozed")
+    now = utcnow()
+    if until is None:
+        zone = zone_of(owner)
+        tomorrow = now.astimezone(zone).date() + timedelta(days=1)
+        until = datetime.combine(tomorrow, MORNING, tzinfo=zone)
+    elif until.tzinfo is None or until <= now:
+        raise Invalid(
+            "Snooze until a time in the future, with its time zone.",
+            code="snooze_invalid",
+            fields=[FieldProblem("until", "must be a future time with a time zone")],
+        )
+    follow_up.snoozed_until = until
+    follow_up.reviewed_at = now
+    session.add(
+        FollowUpTransition(
+            follow_up_id=follow_up.id,
+            from_status=S.draft,
+            to_status=S.draft,
+            at=now,
+            detail=f"snoozed until {until.isoformat()}",
+        )
+    )
+    follow_up.updated_at = now
+    await session.flush()
+    return follow_up
+
+
+async def cancel(session: AsyncSession, *, owner: User, follow_up_id: uuid.UUID) -> FollowUp:
+    """Stop an approved or scheduled message before it is sent."""
+    follow_up = await get_follow_up(
+        session, owner=owner, follow_up_id=follow_up_id, for_update=True
+    )
+    _refuse(follow_up, CANCELLABLE, "cancelled")
+    _back_to_draft(follow_up)
+    record(follow_up, session, S.cancelled)
+    await session.flush()
+    return follow_up
+
+
+async def reopen(session: AsyncSession, *, owner: User, follow_up_id: uuid.UUID) -> FollowUp:
+    """Take a skipped, cancelled or failed message back to draft."""
+    follow_up = await get_follow_up(
+        session, owner=owner, follow_up_id=follow_up_id, for_update=True
+    )
+    _refuse(follow_up, frozenset({S.skipped, S.cancelled, S.failed}), "reopened")
+    _back_to_draft(follow_up)
+    record(follow_up, session, S.draft, detail="reopened")
+    await session.flush()
+    return follow_up
+
+
+async def mark_sent(session: AsyncSession, *, owner: User, follow_up_id: uuid.UUID) -> FollowUp:
+    """I sent this one myself (LinkedIn, phone...): record it as sent."""
+    follow_up = await get_follow_up(
+        session, owner=owner, follow_up_id=follow_up_id, for_update=True
+    )
+    if follow_up.channel not in MANUAL_CHANNELS:
+        raise Conflict(
+            "Email follow-ups are sent by Rapport; approve this one instead.",
+            code="not_a_manual_channel",
+        )
+    _refuse(follow_up, frozenset({S.draft, S.approved}), "marked sent")
+    now = utcnow()
+    if follow_up.status == S.draft:
+        follow_up.reviewed_at = now
+        record(follow_up, session, S.approved)
+    follow_up.sent_at = now
+    record(follow_up, session, S.sent, detail=f"sent by hand ({follow_up.channel})")
+    await session.flush()
+    return follow_up
+
+
+def handover_url(follow_up: FollowUp, contact: Contact) -> str | None:
+    """Where to paste the text for a manual channel: the profile, or the phone number."""
+    if follow_up.channel == Channel.linkedin and contact.linkedin_url.startswith("https://"):
+        return contact.linkedin_url
+    if follow_up.channel == Channel.phone and contact.phone:
+        return f"tel:{contact.phone}"
+    return None

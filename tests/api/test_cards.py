@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tests import factories
+from tests.conftest import ClientFactory
+
+API = "/api/v1"
+
+
+async def test_defaults_share_name_title_company_headline_linkedin_only(
+    db: AsyncSession, make_client: ClientFactory
+) -> None:
+    client = await make_client(await factories.user(db))
+    card = await client.put(
+        f"{API}/me/card",
+        json={
+            "name": "Bea",
+            "title": "CTO",
+            "company": "Volta",
+            "email": "bea@volta.example",
+            "phone": "+49 151 12345678",
+            "linkedin_url": "linkedin.com/in/bea/",
+            "website": "volta.example",
+            "headline": "Batteries that last",
+            "interests": ["Batteries", "batteries", "Hiking"],
+        },
+    )
+    assert card.status_code == 200
+    body = card.json()
+    assert body["phone"] == "+4915112345678"
+    assert body["website"] == "https://volta.example"
+    assert body["interests"] == ["Batteries", "Hiking"]
+    assert body["shared_fields"] == ["name", "title", "company", "linkedin_url", "headline"]
+    shared = (await client.get(f"{API}/me/card/shared")).json()
+    assert shared["email"] == "" and shared["phone"] == "" and shared["company"] == "Volta"
+
+
+async def test_bad_phone_and_url_are_400_with_the_field(
+    db: AsyncSession, make_client: ClientFactory
+) -> None:
+    client = await make_client(await factories.user(db))
+    phone = await client.put(f"{API}/me/card", json={"phone": "12"})
+    assert phone.status_code == 400 and phone.json()["fields"][0]["field"] == "phone"
+    url = await client.put(f"{API}/me/card", json={"website": "javascript:alert(1)"})
+    assert url.status_code == 400 and url.json()["error"] == "bad_url"
+
+
+async def test_photo_must_be_a_small_jpeg_or_png(
+    db: AsyncSession, make_client: ClientFactory
+) -> None:
+    client = await make_client(await factories.user(db))
+    fake = await client.put(
+        f"{API}/me/card/photo", files={"file": ("x.png", b"<svg onload=1>", "image/png")}
+    )
+    assert fake.status_code == 400 and fake.json()["error"] == "photo_type"
+    big = b"\x89PNG\r\n\x1a\n" + b"0" * 300_000
+    too_big = await client.put(f"{API}/me/card/photo", files={"file": ("x.png", big, "image/png")})
+    assert too_big.status_code == 400 and too_big.json()["error"] == "photo_too_large"
+    ok = await client.put(
+        f"{API}/me/card/photo", files={"file": ("x.png", factories.PNG_1PX, "image/png")}
+    )
+    assert ok.status_code == 200 and ok.json()["has_photo"]
+    photo = await client.get(f"{API}/me/card/photo")
+    assert photo.headers["content-type"] == "image/png" and photo.content == factories.PNG_1PX

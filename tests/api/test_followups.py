@@ -1,0 +1,166 @@
+"""The follow-up API as the phone's review screen will use it: draft after an event, review one
+at a time ("2 of 3"), edit in place, approve / skip / snooze / change channel, hand over manual
+channels, and templates refused at save time."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import FastAPI
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.db import utcnow
+from services.models import MessageTemplate
+from services.settings import get_settings
+from tests import factories
+from tests.conftest import ClientFactory
+
+API = "/api/v1"
+
+
+async def test_review_queue_round_trip(db: AsyncSession, make_client: ClientFactory) -> None:
+    start = utcnow() - timedelta(days=1)
+    event = await factories.event(
+        db, name="DevConf", starts_at=start, ends_at=start + timedelta(hours=8)
+    )
+    owner = await factories.user(db, name="Ada Lovelace")
+    for name in ("Zoë Adeyemi", "Li Wei", "Ana Souza"):
+        await factories.met_contact(
+            db, owner=owner, event=event, name=name, linkedin_url="https://linkedin.com/in/x"
+        )
+    client = await make_client(owner)
+
+    drafted = await client.post(f"{API}/follow-ups/drafts", json={"event_id": str(event.id)})
+    assert drafted.json() == {"created": 3, "already_had_follow_up": 0}
+    again = await client.post(f"{API}/follow-ups/drafts", json={"event_id": str(event.id)})
+    assert again.json() == {"created": 0, "already_had_follow_up": 3}
+
+    review = (
+        await client.get(f"{API}/follow-ups/review", params={"event_id": str(event.id)})
+    ).json()
+    assert (review["position"], review["total"]) == (1, 3)
+    first = review["item"]
+    assert first["status"] == "draft" and first["contact"]["name"] == "Zoë Adeyemi"
+    assert first["subject"] == "Great talking to you at DevConf"
+
+    edited = await client.patch(
+        f"{API}/follow-ups/{first['id']}", json={"subject": "Lovely to meet you", "body": "Hi!\n"}
+    )
+    assert edited.status_code == 200 and edited.json()["subject"] == "Lovely to meet you"
+    soon = (utcnow() + timedelta(hours=2)).isoformat()
+    approved = await client.post(f"{API}/follow-ups/{first['id']}/approve", json={"send_at": soon})
+    assert approved.json()["status"] == "scheduled"
+    assert approved.json()["send_at"].startswith(soon[:16])
+
+    review = (
+        await client.get(f"{API}/follow-ups/review", params={"event_id": str(event.id)})
+    ).json()
+    assert (review["position"], review["total"]) == (2, 3)
+    second = review["item"]
+    as_linkedin = await client.patch(
+        f"{API}/follow-ups/{second['id']}", json={"channel": "linkedin"}
+    )
+    assert as_linkedin.json()["handover_url"] == "https://linkedin.com/in/x"
+    handed = await client.post(f"{API}/follow-ups/{second['id']}/approve")
+    assert handed.json()["status"] == "approved"
+    sent = await client.post(f"{API}/follow-ups/{second['id']}/mark-sent")
+    assert sent.json()["status"] == "sent"
+
+    third = (await client.get(f"{API}/follow-ups/review")).json()["item"]
+    snoozed = await client.post(f"{API}/follow-ups/{third['id']}/snooze", json={})
+    assert snoozed.json()["snoozed_until"] is not None
+    review = (
+        await client.get(f"{API}/follow-ups/review", params={"event_id": str(event.id)})
+    ).json()
+    assert review["item"] is None and review["snoozed"] == 1 and review["remaining"] == 0
+
+    cancelled = await client.post(f"{API}/follow-ups/{first['id']}/cancel")
+    assert cancelled.json()["status"] == "cancelled"
+    history = (await client.get(f"{API}/follow-ups/{first['id']}/history")).json()
+    assert [h["to_status"] for h in history] == ["draft", "approved", "scheduled", "cancelled"]
+    listed = (await client.get(f"{API}/follow-ups", params={"status": "sent"})).json()
+    assert [i["id"] for i in listed["items"]] == [second["id"]] and listed["total"] == 1
+
+
+async def test_a_sent_message_cannot_be_edited(
+    db: AsyncSession, make_client: ClientFactory
+) -> None:
+    owner = await factories.user(db)
+    contact = await factories.met_contact(db, owner=owner)
+    made = await factories.follow_up(db, owner=owner, contact=contact, status="sent")
+    client = await make_client(owner)
+    response = await client.patch(f"{API}/follow-ups/{made.id}", json={"body": "Changed"})
+    assert response.status_code == 409
+    assert response.json()["error"] == "follow_up_state"
+    assert "already been sent" in response.json()["detail"]
+
+
+async def test_template_with_unknown_or_unsafe_placeholders_is_refused(
+    db: AsyncSession, make_client: ClientFactory
+) -> None:
+    client = await make_client(await factories.user(db))
+    for body, problem in (
+        ("Hi {{ frist_name }}", "frist_name"),
+        ("{{ ''.__class__.__mro__ }}", "getattr"),
+    ):
+        response = await client.post(
+            f"{API}/follow-up-templates", json={"name": "Bad", "subject": "Hi", "body": body}
+        )
+        assert response.status_code == 400
+        body_json = response.json()
+        assert body_json["error"] == "template_invalid"
+        assert (
+            body_json["fields"][0]["field"] == "body"
+            and problem in body_json["fields"][0]["message"]
+        )
+
+
+async def test_listing_templates_shows_the_defaults_without_writing(
+    db: AsyncSession, make_client: ClientFactory
+) -> None:
+    owner = await factories.user(db)
+    client = await make_client(owner)
+    listed = (await client.get(f"{API}/follow-up-templates")).json()
+    assert {t["kind"] for t in listed} == {"resource", "conversation", "meet_again", "introduction"}
+    saved = await db.scalar(select(func.count()).select_from(MessageTemplate))
+    assert saved == 0
+    # Editing a listed default saves the defaults, keeping the id it was listed with.
+    default = listed[0]
+    edited = await client.patch(f"{API}/follow-up-templates/{default['id']}", json={"name": "Mine"})
+    assert edited.status_code == 200 and edited.json()["id"] == default["id"]
+    await db.rollback()  # a fresh snapshot
+    assert await db.scalar(select(func.count()).select_from(MessageTemplate)) == 4
+
+
+async def test_preview_against_my_contact(db: AsyncSession, make_client: ClientFactory) -> None:
+    owner = await factories.user(db, name="Ada Lovelace")
+    contact = await factories.met_contact(db, owner=owner, name="Zoë Adeyemi")
+    client = await make_client(owner)
+    response = await client.post(
+        f"{API}/follow-up-templates/preview",
+        json={
+            "contact_id": str(contact.id),
+            "subject": "Hi {{ first_name }}",
+            "body": "{% if topic %}About {{ topic }}. {% endif %}Best, {{ my_name }}",
+        },
+    )
+    assert response.json() == {"subject": "Hi Zoë", "body": "Best, Ada Lovelace\n"}
+
+
+async def test_queue_health_is_for_operators_only(
+    app: FastAPI, db: AsyncSession, make_client: ClientFactory
+) -> None:
+    ops = await factories.user(db, email="ops@example.org")
+    someone = await factories.user(db)
+    settings = get_settings().model_copy(update={"operator_emails": "OPS@example.org, x@y.org"})
+    app.dependency_overrides[get_settings] = lambda: settings
+    try:
+        assert (
+            await (await make_client(someone)).get(f"{API}/follow-ups/queue-health")
+        ).status_code == 403
+        response = await (await make_client(ops)).get(f"{API}/follow-ups/queue-health")
+    finally:
+        app.dependency_overrides.clear()
+    assert response.status_code == 200
+    assert response.json()["due"] == 0 and response.json()["oldest_due_seconds"] is None

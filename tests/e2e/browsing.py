@@ -1,0 +1,22 @@
+"""Steps shared by the browser tests: signing in the way a person does."""
+
+from __future__ import annotations
+
+from playwright.sync_api import BrowserContext, Page, expect
+
+from tests.e2e.conftest import LiveServer
+
+
+def sign_in_by_mail(context: BrowserContext, live_server: LiveServer, email: str) -> Page:
+    """Ask for a sign-in link, open it from the development mailbox, land on My events."""
+    page = context.new_page()
+    page.goto(live_server.url("/signin"))
+    page.get_by_label("Email").fill(email)
+    page.get_by_role("button", name="Email me a sign-in link").click()
+    expect(page.get_by_role("heading", name="Check your mail")).to_be_visible()
+    page.goto(live_server.url("/dev/mailbox"))
+    mail = page.locator("article").filter(has_text=f"To {email}").first
+    mail.locator("a[href*='/signin/verify#token=']").first.click()
+    page.wait_for_url(live_server.url("/"))
+    expect(page.get_by_role("heading", name="My events")).to_be_visible()
+    return page

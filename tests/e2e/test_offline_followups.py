@@ -1,0 +1,75 @@
+"""Reviewing follow-ups with the network cut: an approval and a skip made offline wait in the
+outbox ("Approved — will sync"; a reload keeps them) and, once online, reach the server
+through /sync exactly once each."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import BrowserContext, expect
+
+from tests.e2e.browsing import sign_in_by_mail
+from tests.e2e.conftest import LiveServer
+from tests.e2e.test_followups import (
+    _arrange_contacts_and_drafts,
+    _call,
+    _follow_ups,
+    _review_shows,
+)
+from tests.e2e.test_offline import _wait_for_service_worker
+
+pytestmark = pytest.mark.browser
+
+# Demo attendees 13-14 are kept for this test (see test_followups.py).
+USER_EMAIL = "attendee13@demo.rapport.example"
+
+
+@pytest.fixture
+def context(phone: BrowserContext) -> Iterator[BrowserContext]:
+    """The phone, put back online at the end whatever happened."""
+    try:
+        yield phone
+    finally:
+        phone.set_offline(False)
+
+
+def _to_statuses(history: list[dict[str, Any]]) -> list[str]:
+    return [t["to_status"] for t in history]
+
+
+def test_review_actions_made_offline_sync_once_when_back_online(
+    live_server: LiveServer, context: BrowserContext
+) -> None:
+    page = sign_in_by_mail(context, live_server, USER_EMAIL)
+    _wait_for_service_worker(page)
+    _arrange_contacts_and_drafts(page)
+    page.goto(live_server.url("/follow-ups/review"))
+    _review_shows(page, 1, "Ada Fielding")
+
+    context.set_offline(True)
+    page.get_by_role("button", name="Approve", exact=True).click()
+    expect(page.locator(".review-done-line")).to_have_text("Approved — will sync: Ada Fielding.")
+    _review_shows(page, 2, "Bram Okafor")
+    page.get_by_role("button", name="Skip", exact=True).click()
+    expect(page.locator(".review-done-line")).to_have_text("Skipped — will sync: Bram Okafor.")
+    _review_shows(page, 3, "Chiara Lund")
+    expect(page.locator(".sync-count")).to_have_text("2 changes wait to sync")
+    page.reload()  # still offline: the outbox is on the phone, not in the page
+    expect(page.locator(".sync-count")).to_have_text("2 changes wait to sync")
+
+    context.set_offline(False)
+    expect(page.locator(".sync-status")).to_have_count(0, timeout=20_000)
+
+    after = _follow_ups(page)
+    # The in-process worker may already have sent it: approval is what let it go.
+    assert after["Ada Fielding"]["status"] in {"scheduled", "sending", "sent"}
+    assert after["Ada Fielding"]["send_at"]
+    assert after["Bram Okafor"]["status"] == "skipped"
+    assert {after[name]["status"] for name in ("Chiara Lund", "Dev Marsh", "Eun Park")} == {"draft"}
+    ada = _call(page, "GET", f"/follow-ups/{after['Ada Fielding']['id']}/history")
+    bram = _call(page, "GET", f"/follow-ups/{after['Bram Okafor']['id']}/history")
+    assert _to_statuses(ada).count("approved") == 1
+    assert _to_statuses(ada).count("scheduled") == 1
+    assert _to_statuses(bram).count("skipped") == 1

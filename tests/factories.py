@@ -1,0 +1,198 @@
+"""Plain functions that make test data. Each commits what it makes."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services import badges
+from services.db import utcnow
+from services.models import Attendee, Badge, Event, EventMember, EventRole, User
+
+_seq = itertools.count(1)
+
+
+async def user(
+    session: AsyncSession, *, email: str | None = None, name: str = "", is_organizer: bool = False
+) -> User:
+    n = next(_seq)
+    made = User(
+        email=email or f"person{n}@example.org",
+        name=name or f"Person {n}",
+        is_organizer=is_organizer,
+    )
+    session.add(made)
+    await session.commit()
+    return made
+
+
+async def event(
+    session: AsyncSession,
+    *,
+    organizer: User | None = None,
+    name: str = "DevConf",
+    timezone: str = "Europe/Berlin",
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+) -> Event:
+    organizer = organizer or await user(session, is_organizer=True)
+    starts_at = starts_at or utcnow() - timedelta(hours=1)
+    made = Event(
+        name=name,
+        venue="Hall A",
+        timezone=timezone,
+        starts_at=starts_at,
+        ends_at=ends_at or starts_at + timedelta(days=1),
+        created_by_id=organizer.id,
+    )
+    session.add(made)
+    await session.flush()
+    session.add(EventMember(event_id=made.id, user_id=organizer.id, role=EventRole.organizer))
+    await session.commit()
+    return made
+
+
+async def staff(session: AsyncSession, *, event: Event, person: User | None = None) -> User:
+    person = person or await user(session)
+    session.add(EventMember(event_id=event.id, user_id=person.id, role=EventRole.staff))
+    await session.commit()
+    return person
+
+
+async def attendee(
+    session: AsyncSession,
+    *,
+    event: Event,
+    person: User | None = None,
+    name: str | None = None,
+    company: str = "Acme",
+    title: str = "Engineer",
+) -> tuple[Attendee, Badge]:
+    person = person or await user(session, name=name or "")
+    made = Attendee(
+        event_id=event.id,
+        user_id=person.id,
+        email=person.email,
+        name=name or person.name,
+        company=company,
+        title=title,
+    )
+    session.add(made)
+    await session.flush()
+    badge = badges.new_badge(made)
+    session.add(badge)
+    await session.commit()
+    return made, badge
+
+
+# --- cards, contacts, notes, pitches (contacts helper) ---------------------------------------
+
+PNG_1PX = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63"
+    "f8cfc0f01f0005000201a0a5d8a90000000049454e44ae426082"
+)
+
+
+async def card(session: AsyncSession, *, person: User, **fields: object) -> object:
+    """Give `person` a card (through the service, so phone and URL rules apply)."""
+    from schemas.cards import CardIn
+    from services import cards
+
+    made = await cards.update_card(
+        session, user=person, data=CardIn(**{"name": person.name, **fields})
+    )
+    await session.commit()
+    return made
+
+
+async def contact(
+    session: AsyncSession, *, owner: User, name: str = "Dana Example", **fields: object
+) -> object:
+    """A contact typed in by `owner`."""
+    from schemas.contacts import ContactIn
+    from services import contacts
+
+    added = await contacts.add_contact(
+        session, user=owner, data=ContactIn(name=name, on_duplicate="create", **fields)
+    )
+    await session.commit()
+    return added.contact
+
+
+async def note(
+    session: AsyncSession, *, owner: User, contact_id: object, text: str = "", **fields: object
+) -> object:
+    """A note by `owner` on one of their contacts; returns services.notes.NoteParts."""
+    from schemas.notes import NoteIn
+    from services import notes
+
+    parts, _ = await notes.create_note(
+        session, user=owner, contact_id=contact_id, data=NoteIn(text=text, **fields)
+    )
+    await session.commit()
+    return parts
+
+
+from services.models import Contact, FollowUp  # noqa: E402 (follow-up factories)
+
+
+async def met_contact(
+    session: AsyncSession,
+    *,
+    owner: User,
+    event: Event | None = None,
+    name: str = "Zoë Adeyemi",
+    email: str = "",
+    **fields: object,
+) -> Contact:
+    """A contact `owner` met at `event` (made directly, as a badge scan would leave it)."""
+
+    n = next(_seq)
+    made = Contact(
+        owner_id=owner.id,
+        source="manual",
+        event_id=event.id if event else None,
+        name=name,
+        email=email or f"contact{n}@example.org",
+        **fields,
+    )
+    session.add(made)
+    await session.commit()
+    return made
+
+
+async def follow_up(
+    session: AsyncSession,
+    *,
+    owner: User,
+    contact: Contact,
+    channel: str = "email",
+    **fields: object,
+) -> FollowUp:
+    """A draft follow-up for `contact` (status and other columns may be overridden)."""
+    import uuid
+
+    from services.drafts import message_id_for
+
+    made_id = uuid.uuid4()
+    values: dict[str, object] = {
+        "event_id": contact.event_id,
+        "subject": "Great talking to you",
+        "body": "Hi,\n\nthanks for the chat.\n",
+        "status": "draft",
+        "to_address": contact.email,
+        **fields,
+    }
+    made = FollowUp(
+        id=made_id,
+        owner_id=owner.id,
+        contact_id=contact.id,
+        channel=channel,
+        message_id=message_id_for(made_id),
+        **values,
+    )
+    session.add(made)
+    await session.commit()
+    return made

@@ -1,0 +1,130 @@
+"""Follow-up templates: refused at save time unless they use only known placeholders, rendered
+in a sandbox, and never leaving "Hi ," or "None" when a value is missing."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services import templates
+from services.errors import Invalid
+from tests import factories
+
+FULL = {
+    "first_name": "Zoë",
+    "name": "Zoë Adeyemi",
+    "event": "DevConf",
+    "met_on": "12 May",
+    "topic": "battery recycling",
+    "personal_detail": "your daughter's graduation",
+    "promise": "the life-cycle report",
+    "next_step": "a call in June",
+    "my_name": "Ada",
+    "my_signature": "Ada Lovelace\nAnalytical Engines",
+}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{{ ''.__class__ }}",
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ first_name.__class__ }}",
+        "{{ first_name['x'] }}",
+        "{{ first_name|attr('__class__') }}",
+        "{{ cycler.__init__.__globals__ }}",
+        "{% for x in first_name %}{{ x }}{% endfor %}",
+        "{% include '/etc/passwd' %}",
+        "{% import 'x' as y %}",
+        "{% set first_name = 'x' %}",
+        "{{ range(10) }}",
+        "{{ 7 * 7 }}",
+    ],
+)
+def test_template_reaching_beyond_placeholders_is_refused_at_save_time(body: str) -> None:
+    with pytest.raises(Invalid) as refused:
+        templates.check_template(subject="Hello", body=body)
+    assert refused.value.code == "template_invalid"
+    assert refused.value.fields[0].field == "body"
+
+
+def test_unknown_placeholder_is_refused_with_its_name() -> None:
+    with pytest.raises(Invalid) as refused:
+        templates.check_template(subject="Hi {{ frist_name }}", body="Hello")
+    assert "frist_name" in refused.value.detail
+    assert refused.value.fields[0].field == "subject"
+
+
+def test_malformed_template_is_refused_with_the_line() -> None:
+    with pytest.raises(Invalid, match="Line 2"):
+        templates.check_template(subject="Hi", body="Hello\n{% if topic %}no end")
+
+
+def test_sandbox_refuses_attribute_access_even_if_the_check_were_bypassed() -> None:
+    env = templates._environment()
+    from jinja2.exceptions import SecurityError, UndefinedError
+
+    with pytest.raises((SecurityError, UndefinedError)):
+        env.from_string("{{ ''.__class__.__mro__[1].__subclasses__() }}").render()
+
+
+def test_missing_values_never_leave_a_dangling_comma_or_none() -> None:
+    rendered = templates.render(
+        subject="Hi {{ first_name }}",
+        body="Hi {{ first_name }}, good to meet you at {{ event }} .\n{{ topic }}",
+        values={"first_name": None, "event": ""},  # type: ignore[dict-item]
+    )
+    assert rendered.subject == "Hi"
+    assert rendered.body == "Hi, good to meet you at.\n"
+    assert "None" not in rendered.body
+
+
+def test_conditional_parts_show_only_when_the_value_is_there() -> None:
+    source = "Thanks.{% if topic %} About {{ topic }}: more soon.{% endif %}"
+    assert templates.render(subject="s", body=source, values={}).body == "Thanks.\n"
+    with_topic = templates.render(subject="s", body=source, values={"topic": "batteries"})
+    assert with_topic.body == "Thanks. About batteries: more soon.\n"
+
+
+@pytest.mark.parametrize("default", templates.DEFAULT_TEMPLATES, ids=lambda d: d.kind)
+def test_default_templates_read_well_with_everything_and_with_nothing(
+    default: templates.DefaultTemplate,
+) -> None:
+    full = templates.render(subject=default.subject, body=default.body, values=FULL)
+    assert full.body.startswith("Hi Zoë,\n\n")
+    assert full.body.rstrip().endswith("Analytical Engines")
+    empty = templates.render(subject=default.subject, body=default.body, values={})
+    assert empty.body.startswith("Hello,\n\n")
+    for text in (empty.subject, empty.body):
+        assert " ," not in text and "None" not in text and "  " not in text
+        assert "{{" not in text and "{%" not in text
+    assert "\n" not in full.subject
+
+
+def test_resource_template_uses_the_promise_topic_and_personal_detail() -> None:
+    (resource,) = [t for t in templates.DEFAULT_TEMPLATES if t.kind == "resource"]
+    body = templates.render(subject=resource.subject, body=resource.body, values=FULL).body
+    assert "the life-cycle report" in body
+    assert "battery recycling" in body
+    assert "your daughter's graduation" in body
+
+
+async def test_each_user_starts_with_four_default_templates_once(db: AsyncSession) -> None:
+    owner = await factories.user(db)
+    first = await templates.list_templates(db, owner=owner)
+    again = await templates.list_templates(db, owner=owner)
+    assert {t.kind for t in first} == {"resource", "conversation", "meet_again", "introduction"}
+    assert len(again) == 4
+
+
+async def test_editing_a_template_checks_the_result(db: AsyncSession) -> None:
+    owner = await factories.user(db)
+    (template, *_) = await templates.list_templates(db, owner=owner)
+    with pytest.raises(Invalid):
+        await templates.update_template(
+            db, owner=owner, template_id=template.id, body="{{ secret_key }}"
+        )
+    updated = await templates.update_template(
+        db, owner=owner, template_id=template.id, body="Hi {{ first_name }}"
+    )
+    assert updated.body == "Hi {{ first_name }}"

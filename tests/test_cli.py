@@ -1,0 +1,88 @@
+"""The `rapport` command against a fresh SQLite file, run as operators run it."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+RAPPORT = str(Path(sys.executable).parent / "rapport")
+
+
+@pytest.fixture(scope="module")
+def cli_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cli") / "nested" / "rapport.db"
+
+
+def rapport(db_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RAPPORT_")}
+    env.update(
+        {
+            "RAPPORT_DATABASE_URL": f"sqlite+aiosqlite:///{db_path}",
+            "RAPPORT_ENVIRONMENT": "development",
+            "RAPPORT_BASE_URL": "http://127.0.0.1:8000",
+        }
+    )
+    result = subprocess.run(
+        [RAPPORT, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def counts(db_path: Path) -> dict[str, int]:
+    with sqlite3.connect(db_path) as conn:
+        one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+        return {
+            "events": one("SELECT count(*) FROM events"),
+            "attendees": one("SELECT count(*) FROM attendees"),
+            "distinct_attendees": one("SELECT count(DISTINCT email) FROM attendees"),
+            "badges": one("SELECT count(*) FROM badges WHERE revoked_at IS NULL"),
+            "attendees_with_badge": one(
+                "SELECT count(DISTINCT attendee_id) FROM badges WHERE revoked_at IS NULL"
+            ),
+            "staff": one("SELECT count(*) FROM event_members WHERE role = 'staff'"),
+            "organizers": one("SELECT count(*) FROM event_members WHERE role = 'organizer'"),
+            "users": one("SELECT count(*) FROM users"),
+        }
+
+
+def test_upgrade_demo_twice_and_create_organizer(cli_db: Path) -> None:
+    rapport(cli_db, "db", "upgrade")
+    assert cli_db.exists()
+    with sqlite3.connect(cli_db) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"users", "events", "attendees", "badges", "outbound_emails"} <= tables
+
+    first = rapport(cli_db, "demo")
+    assert "/signin/verify#token=" in first.stdout
+    after_first = counts(cli_db)
+    expected = {
+        "events": 1,
+        "attendees": 30,
+        "distinct_attendees": 30,
+        "badges": 30,
+        "attendees_with_badge": 30,
+        "staff": 2,
+        "organizers": 1,
+        "users": 33,
+    }
+    assert after_first == expected
+
+    second = rapport(cli_db, "demo")
+    assert counts(cli_db) == expected
+    assert second.stdout != first.stdout  # fresh sign-in links each time
+
+    made = rapport(cli_db, "create-organizer", "Boss@Example.org")
+    assert "boss@example.org can now create events" in made.stdout
+    rapport(cli_db, "create-organizer", "boss@example.org")
+    with sqlite3.connect(cli_db) as conn:
+        rows = conn.execute(
+            "SELECT is_organizer FROM users WHERE email = 'boss@example.org'"
+        ).fetchall()
+    assert rows == [(1,)]
