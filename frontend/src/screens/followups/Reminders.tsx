@@ -157,12 +157,12 @@ export default function Reminders() {
   const prefs = useApi(() => staying.preferences(), []);
   const contacts = useApi(() => people.contacts({ sort: "name", limit: 200 }), []);
   const [prefsNow, setPrefsNow] = useState<Preferences | null>(null);
-  const [contactId, setContactId] = useState("");
+  const [picked, setContactId] = useState("");
+  // Until the user picks someone, the first contact is chosen. Derived rather than set from an
+  // effect, so a pick made before the effect would have run is never overwritten.
+  const contactId = picked || contacts.data?.items[0]?.id || "";
 
   useEffect(() => setPrefsNow(prefs.data ?? null), [prefs.data]);
-  useEffect(() => {
-    if (!contactId && contacts.data?.items[0]) setContactId(contacts.data.items[0].id);
-  }, [contacts.data]);
 
   const refresh = () => {
     due.reload();
