@@ -17,7 +17,7 @@ router = APIRouter(prefix="/me/card", tags=["cards"], responses=ERROR_RESPONSES)
 
 @router.get("", response_model=CardOut, summary="My card (every field, and what I share)")
 async def get_my_card(user: CurrentUser, db: DbSession) -> CardOut:
-    card = await cards.get_card(db, user=user)
+    card = await cards.read_card(db, user=user)
     return CardOut.model_validate(await cards.card_view(db, card=card))
 
 
@@ -36,7 +36,7 @@ async def put_my_card(data: CardIn, user: CurrentUser, db: DbSession) -> CardOut
 
 @router.get("/shared", response_model=SharedCardOut, summary="My card as people I meet see it")
 async def preview_shared(user: CurrentUser, db: DbSession) -> SharedCardOut:
-    card = await cards.get_card(db, user=user)
+    card = await cards.read_card(db, user=user)
     return SharedCardOut.model_validate(await cards.shared_view(db, card=card))
 
 
@@ -76,7 +76,7 @@ async def delete_photo(user: CurrentUser, db: DbSession) -> CardOut:
     responses={200: {"content": {"image/jpeg": {}, "image/png": {}}}},
 )
 async def get_photo(user: CurrentUser, db: DbSession) -> Response:
-    card = await cards.get_card(db, user=user)
+    card = await cards.read_card(db, user=user)
     if card.photo is None:
         raise NotFound("Your card has no photo.", code="no_photo")
     return Response(card.photo, media_type=card.photo_type, headers={"Cache-Control": "private"})

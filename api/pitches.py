@@ -17,7 +17,7 @@ router = APIRouter(prefix="/pitches", tags=["pitches"], responses=ERROR_RESPONSE
 
 
 async def _out(db: AsyncSession, user: User, items: list[Pitch]) -> list[PitchOut]:
-    card = await cards.get_card(db, user=user)
+    card = await cards.read_card(db, user=user)
     out = []
     for pitch in items:
         timing = pitches.timing(

@@ -13,9 +13,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schemas.cards import CardIn, CardSettingsIn
+from services.db import utcnow
 from services.errors import FieldProblem, Invalid, NotFound
 from services.models import Card, Pitch, User
-from services.models.contacts import CARD_FIELDS, DEFAULT_SHARED_FIELDS
+from services.models.contacts import (
+    CARD_FIELDS,
+    DEFAULT_SHARED_FIELDS,
+    DEFAULT_WORDS_PER_MINUTE,
+)
 from services.settings import get_settings
 
 PHOTO_MAX_BYTES = 200 * 1024
@@ -106,17 +111,44 @@ def clean_tags(tags: list[str]) -> list[str]:
     return list(seen.values())
 
 
+def _new_card(user: User) -> Card:
+    """What a card starts as: the account's name and email, every other field empty."""
+    now = utcnow()
+    return Card(
+        user_id=user.id,
+        name=user.name,
+        email=user.email,
+        title="",
+        company="",
+        phone="",
+        linkedin_url="",
+        website="",
+        headline="",
+        interests=[],
+        shared_fields=list(DEFAULT_SHARED_FIELDS),
+        photo=None,
+        photo_type="",
+        headline_pitch_id=None,
+        words_per_minute=DEFAULT_WORDS_PER_MINUTE,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+async def read_card(session: AsyncSession, *, user: User) -> Card:
+    """The user's card for reading: the saved one, or what it starts as (not saved).
+
+    Reads never write, so GET requests stay read-only transactions (on SQLite a read that
+    turns into a write can fail with "database is locked" when another request wrote first).
+    """
+    return await card_of(session, user_id=user.id) or _new_card(user)
+
+
 async def get_card(session: AsyncSession, *, user: User) -> Card:
-    """The user's card, made on first use from their account name and email."""
-    card = await session.scalar(select(Card).where(Card.user_id == user.id))
+    """The user's card to change, saved on first use from their account name and email."""
+    card = await card_of(session, user_id=user.id)
     if card is None:
-        card = Card(
-            user_id=user.id,
-            name=user.name,
-            email=user.email,
-            interests=[],
-            shared_fields=list(DEFAULT_SHARED_FIELDS),
-        )
+        card = _new_card(user)
         session.add(card)
         await session.flush()
     return card

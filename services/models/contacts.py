@@ -12,6 +12,7 @@ from services.db import Base, UTCDateTime, utcnow
 
 # Which card fields a person shares unless they choose otherwise (email and phone are opt-in).
 DEFAULT_SHARED_FIELDS = ["name", "title", "company", "linkedin_url", "headline"]
+DEFAULT_WORDS_PER_MINUTE = 130
 CARD_FIELDS = [
     "name",
     "title",
@@ -52,7 +53,7 @@ class Card(Base):
     headline_pitch_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("pitches.id", ondelete="SET NULL")
     )
-    words_per_minute: Mapped[int] = mapped_column(Integer, default=130)
+    words_per_minute: Mapped[int] = mapped_column(Integer, default=DEFAULT_WORDS_PER_MINUTE)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

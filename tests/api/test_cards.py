@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.models import Card
 from tests import factories
 from tests.conftest import ClientFactory
 
@@ -63,3 +65,26 @@ async def test_photo_must_be_a_small_jpeg_or_png(
     assert ok.status_code == 200 and ok.json()["has_photo"]
     photo = await client.get(f"{API}/me/card/photo")
     assert photo.headers["content-type"] == "image/png" and photo.content == factories.PNG_1PX
+
+
+async def test_reading_a_card_never_made_shows_the_defaults_and_writes_nothing(
+    db: AsyncSession, make_client: ClientFactory
+) -> None:
+    # GET requests are read-only transactions: on SQLite, a read that turned into a write
+    # failed with "database is locked" when another request had written in between.
+    user = await factories.user(db, name="Dana Okoye")
+    client = await make_client(user)
+    card = await client.get(f"{API}/me/card")
+    assert card.status_code == 200
+    body = card.json()
+    assert body["name"] == "Dana Okoye" and body["email"] == user.email
+    assert body["words_per_minute"] == 130 and body["has_photo"] is False
+    assert body["shared_fields"] == ["name", "title", "company", "linkedin_url", "headline"]
+    assert (await client.get(f"{API}/me/card/shared")).json()["name"] == "Dana Okoye"
+    assert (await client.get(f"{API}/pitches")).status_code == 200
+    assert (await client.get(f"{API}/me/card/photo")).status_code == 404
+    assert await db.scalar(select(func.count()).select_from(Card)) == 0
+    saved = await client.put(f"{API}/me/card", json={"name": "Dana", "headline": "Hi"})
+    assert saved.status_code == 200
+    await db.rollback()  # end this session's read snapshot
+    assert await db.scalar(select(func.count()).select_from(Card)) == 1
