@@ -42,9 +42,9 @@ RAPPORT_PORT, BARE_PORT = 18765, 18766
 BADGES = 40_000
 
 
-def db_url(driver: str = "postgresql+asyncpg") -> str:
+def db_url(driver: str = "postgresql+asyncpg", database: str = DB_NAME) -> str:
     parts = urlsplit(SERVER)
-    return urlunsplit(parts._replace(scheme=driver, path=f"/{DB_NAME}"))
+    return urlunsplit(parts._replace(scheme=driver, path=f"/{database}"))
 
 
 async def admin(sql: str, database: str = "postgres") -> None:
@@ -69,13 +69,6 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument(
-        "--pool-size",
-        type=int,
-        default=0,
-        help="serve Rapport with N pooled connections per worker (bench/checkin_pool_app.py) "
-        "instead of the default 10 + 10 overflow",
-    )
     args = parser.parse_args()
 
     asyncio.run(admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'))
@@ -101,22 +94,7 @@ def main() -> None:
         "BENCH_DATABASE_URL": db_url(),
     }
     venv = Path(sys.executable).parent
-    if args.pool_size:
-        env["BENCH_POOL_SIZE"] = str(args.pool_size)
-        command = [
-            str(venv / "uvicorn"),
-            "bench.checkin_pool_app:create_app",
-            "--factory",
-            "--workers",
-            "2",
-            "--port",
-            str(RAPPORT_PORT),
-            "--no-access-log",
-            "--log-level",
-            "warning",
-        ]
-    else:
-        command = [str(venv / "rapport"), "serve", "--workers", "2", "--port", str(RAPPORT_PORT)]
+    command = [str(venv / "rapport"), "serve", "--workers", "2", "--port", str(RAPPORT_PORT)]
     rapport = start_server(command, env, RAPPORT_PORT)
     bare = start_server(
         [
@@ -173,7 +151,6 @@ def main() -> None:
         "connections": args.connections,
         "seconds": args.seconds,
         "rounds": args.rounds,
-        "rapport_pool": f"{args.pool_size} + 0" if args.pool_size else "10 + 5 (default)",
         "ceiling_rps": [r["rps"] for r in results["ceiling"]],
         "checkin_rps": [r["rps"] for r in results["checkin"]],
         "ratio": [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import Exists, exists, select
+from sqlalchemy import Exists, bindparam, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.errors import Forbidden, NotFound
@@ -41,27 +41,29 @@ class EventAccess:
 NOT_FOUND = "No such event, or you are not part of it."
 
 
-def _holds(role: EventRole, event_id: uuid.UUID, user_id: uuid.UUID) -> Exists:
+def _holds(role: EventRole) -> Exists:
     return exists().where(
-        EventMember.event_id == event_id, EventMember.user_id == user_id, EventMember.role == role
+        EventMember.event_id == bindparam("event_id"),
+        EventMember.user_id == bindparam("user_id"),
+        EventMember.role == role,
     )
+
+
+# Built once (it runs on every event request, the door's scans included): one round trip, and
+# SQLAlchemy compiles it once instead of rebuilding and re-keying it per request.
+_EVENT_ACCESS = (
+    select(Event, Attendee, _holds(EventRole.organizer), _holds(EventRole.staff))
+    .outerjoin(
+        Attendee,
+        (Attendee.event_id == Event.id) & (Attendee.user_id == bindparam("user_id")),
+    )
+    .where(Event.id == bindparam("event_id"))
+)
 
 
 async def event_access(session: AsyncSession, *, user: User, event_id: uuid.UUID) -> EventAccess:
     """The user's roles in an event. People with no role in it are told it does not exist."""
-    # One round trip: this runs on every event request, the door's scans included.
-    row = (
-        await session.execute(
-            select(
-                Event,
-                Attendee,
-                _holds(EventRole.organizer, event_id, user.id),
-                _holds(EventRole.staff, event_id, user.id),
-            )
-            .outerjoin(Attendee, (Attendee.event_id == Event.id) & (Attendee.user_id == user.id))
-            .where(Event.id == event_id)
-        )
-    ).first()
+    row = (await session.execute(_EVENT_ACCESS, {"event_id": event_id, "user_id": user.id})).first()
     if row is None:
         raise NotFound(NOT_FOUND, code="event_not_found")
     event, attendee, is_organizer, is_staff = row

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import quote
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import mail
@@ -185,18 +185,25 @@ async def open_session(session: AsyncSession, *, user: User, next_path: str = "/
     return NewSession(user=user, token=token, csrf_token=csrf, next_path=next_path)
 
 
+# Built once: every signed-in request runs it.
+_SESSION_BY_TOKEN = (
+    select(User, UserSession)
+    .join(UserSession, UserSession.user_id == User.id)
+    .where(
+        UserSession.token_hash == bindparam("token_hash"),
+        UserSession.expires_at > bindparam("now"),
+    )
+)
+
+
 async def session_for_token(session: AsyncSession, token: str) -> tuple[User, UserSession] | None:
     """The live session and its user for a cookie token, or None."""
     if not token or len(token) > 200:
         return None
     row = (
         await session.execute(
-            select(User, UserSession)
-            .join(UserSession, UserSession.user_id == User.id)
-            .where(
-                UserSession.token_hash == token_hash(token, purpose=SESSION_PURPOSE),
-                UserSession.expires_at > utcnow(),
-            )
+            _SESSION_BY_TOKEN,
+            {"token_hash": token_hash(token, purpose=SESSION_PURPOSE), "now": utcnow()},
         )
     ).first()
     return (row[0], row[1]) if row else None

@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -56,11 +56,31 @@ def token_from_scan(value: str) -> str:
     return value.split("?", 1)[0].split("#", 1)[0].strip("/")
 
 
-def _insert(session: AsyncSession, model: type[Any]) -> Any:
-    """INSERT with ON CONFLICT support for the session's database."""
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(model)
-    return sqlite.insert(model)
+def _on_conflict_inserts(dialect: Any) -> tuple[Any, Any]:
+    """The two door INSERTs, built once: the statements are constant, only the parameters vary,
+    so SQLAlchemy's compiled cache serves every scan (the door's hot path)."""
+    check_ins, scans = CheckIn.__table__, CheckInScan.__table__
+    check_in = (
+        dialect.insert(check_ins)
+        .on_conflict_do_nothing(
+            index_elements=[check_ins.c.attendee_id], index_where=check_ins.c.undone_at.is_(None)
+        )
+        .returning(check_ins.c.id)
+    )
+    scan = (
+        dialect.insert(scans)
+        .on_conflict_do_nothing(index_elements=[scans.c.event_id, scans.c.nonce])
+        .returning(scans.c.id)
+    )
+    return check_in, scan
+
+
+_INSERTS = {"postgresql": _on_conflict_inserts(postgresql), "sqlite": _on_conflict_inserts(sqlite)}
+
+
+def _inserts(session: AsyncSession) -> tuple[Any, Any]:
+    """(check-in INSERT, scan INSERT), each ON CONFLICT DO NOTHING, for the session's database."""
+    return _INSERTS[session.get_bind().dialect.name]
 
 
 def local_time(moment: datetime, event: Event) -> str:
@@ -167,25 +187,23 @@ async def _record(
         window=window,
     )
     inserted = await session.scalar(
-        _insert(session, CheckInScan)
-        .values(
-            id=answer.scan_id,
-            event_id=attempt.event.id,
-            nonce=attempt.nonce,
-            method=attempt.method.value,
-            outcome=outcome.value,
-            reason=reason,
-            gate=attempt.gate,
-            device=attempt.device,
-            scanned_at=attempt.scanned_at,
-            received_at=attempt.received_at,
-            by_user_id=attempt.by_user_id,
-            attendee_id=attendee.id if attendee else None,
-            check_in_id=check_in.id if check_in else None,
-            answer=answer.model_dump(mode="json"),
-        )
-        .on_conflict_do_nothing(index_elements=["event_id", "nonce"])
-        .returning(CheckInScan.id)
+        _inserts(session)[1],
+        {
+            "id": answer.scan_id,
+            "event_id": attempt.event.id,
+            "nonce": attempt.nonce,
+            "method": attempt.method.value,
+            "outcome": outcome.value,
+            "reason": reason,
+            "gate": attempt.gate,
+            "device": attempt.device,
+            "scanned_at": attempt.scanned_at,
+            "received_at": attempt.received_at,
+            "by_user_id": attempt.by_user_id,
+            "attendee_id": attendee.id if attendee else None,
+            "check_in_id": check_in.id if check_in else None,
+            "answer": answer.model_dump(mode="json"),
+        },
     )
     if inserted is None:
         # The same nonce arrived twice at once and the other copy was recorded first.
@@ -251,12 +269,8 @@ async def _check_in(
     # if that check-in was undone in the instant between the two statements: then try again.
     for _ in range(3):
         inserted = await session.scalar(
-            _insert(session, CheckIn)
-            .values({c.key: getattr(check_in, c.key) for c in CheckIn.__table__.columns})
-            .on_conflict_do_nothing(
-                index_elements=["attendee_id"], index_where=CheckIn.undone_at.is_(None)
-            )
-            .returning(CheckIn.id)
+            _inserts(session)[0],
+            {c.key: getattr(check_in, c.key) for c in CheckIn.__table__.columns},
         )
         if inserted is not None:
             break
@@ -288,20 +302,21 @@ async def _check_in(
     )
 
 
+_BADGE_WITH_SETTINGS = (
+    select(Badge, Attendee, DoorSettings)
+    .join(Attendee, Attendee.id == Badge.attendee_id)
+    .outerjoin(DoorSettings, DoorSettings.event_id == Attendee.event_id)
+    .where(Badge.token == bindparam("token"))
+)
+
+
 async def _badge_with_settings(
     session: AsyncSession, *, token: str
 ) -> tuple[Badge, Attendee, DoorSettings | None] | None:
     """The badge with this token, its attendee and their event's door settings, in one query."""
     if not token or len(token) > 64:
         return None
-    row = (
-        await session.execute(
-            select(Badge, Attendee, DoorSettings)
-            .join(Attendee, Attendee.id == Badge.attendee_id)
-            .outerjoin(DoorSettings, DoorSettings.event_id == Attendee.event_id)
-            .where(Badge.token == token)
-        )
-    ).first()
+    row = (await session.execute(_BADGE_WITH_SETTINGS, {"token": token})).first()
     return (row[0], row[1], row[2]) if row else None
 
 

@@ -117,11 +117,14 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _sqlite_connect)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
-    # 15 connections at most per process: docker-compose.yml's 4 API and 2 worker processes stay
-    # under PostgreSQL's default 100. Connections are recycled every half hour instead of pinged
-    # before every use (a round trip per request); one that broke is dropped on its first error.
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 5)
+    # 15 connections per process, all kept open: docker-compose.yml's 4 API and 2 worker
+    # processes stay under PostgreSQL's default 100. No overflow: under load, overflow
+    # connections were opened and closed over and over (a PostgreSQL backend each); requests
+    # now wait their turn for a pooled one instead. Connections are recycled every half hour
+    # instead of pinged before every use (a round trip per request); one that broke is dropped
+    # on its first error.
+    kwargs.setdefault("pool_size", 15)
+    kwargs.setdefault("max_overflow", 0)
     kwargs.setdefault("pool_recycle", 1800)
     return create_async_engine(database_url, **kwargs)
 
