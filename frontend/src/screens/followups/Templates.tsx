@@ -1,7 +1,7 @@
 // /follow-ups/templates: the default templates and mine; edit the subject and body with the
 // allowed placeholders as chips that insert `{{ name }}`; the API refuses unknown ones (shown
 // next to the field); preview against one of my contacts.
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import { ApiError } from "../../api";
 import { Button } from "../../components/Button";
 import { ErrorBox } from "../../components/ErrorBox";
@@ -36,7 +36,7 @@ function Editor({ start, onSaved, onClose }: { start: Draft; onSaved: () => void
   const [draft, setDraft] = useState(start);
   const [error, setError] = useState<ApiError | null>(null);
   const [saving, setSaving] = useState(false);
-  const [contactId, setContactId] = useState("");
+  const [picked, setContactId] = useState("");
   const [preview, setPreview] = useState<Rendered | null>(null);
   const [previewError, setPreviewError] = useState<ApiError | null>(null);
   const placeholders = useApi(() => templates.placeholders(), []);
@@ -45,10 +45,8 @@ function Editor({ start, onSaved, onClose }: { start: Draft; onSaved: () => void
   const bodyRef = useRef<HTMLTextAreaElement>(null);
   const lastField = useRef<"subject" | "body">("body");
 
-  useEffect(() => {
-    const first = contacts.data?.items[0];
-    if (first && !contactId) setContactId(first.id);
-  }, [contacts.data]);
+  // The first contact until the user picks one: derived, so a pick is never overwritten.
+  const contactId = picked || contacts.data?.items[0]?.id || "";
 
   /** Put `{{ name }}` where the cursor was in the field last used. */
   function insert(name: string) {
