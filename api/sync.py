@@ -22,18 +22,19 @@ from schemas.sync import (
     SyncBatchOut,
 )
 from services import door_offline, sync, sync_notes
-from services.models import NoteConflict
 
 router = APIRouter(responses=ERROR_RESPONSES)
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-def _conflict_out(conflict: NoteConflict, contact_id: uuid.UUID) -> NoteConflictOut:
+def _conflict_out(row: sync_notes.ConflictRow) -> NoteConflictOut:
+    conflict = row.conflict
     return NoteConflictOut(
         id=conflict.id,
         note_id=conflict.note_id,
         copy_note_id=conflict.copy_note_id,
-        contact_id=contact_id,
+        contact_id=row.contact_id,
+        contact_name=row.contact_name,
         winner=conflict.winner,
         device=conflict.device,
         edited_at=conflict.edited_at,
@@ -85,7 +86,7 @@ async def note_conflicts(
     include_resolved: Annotated[bool, Query(description="Also those marked resolved")] = False,
 ) -> list[NoteConflictOut]:
     rows = await sync_notes.note_conflicts(db, user=user, include_resolved=include_resolved)
-    return [_conflict_out(c, contact_id) for c, contact_id in rows]
+    return [_conflict_out(row) for row in rows]
 
 
 @router.post(
@@ -97,10 +98,9 @@ async def note_conflicts(
 async def resolve_note_conflict(
     conflict_id: uuid.UUID, user: CurrentUser, db: DbSession
 ) -> NoteConflictOut:
-    conflict, contact_id = await sync_notes.resolve_note_conflict(
-        db, user=user, conflict_id=conflict_id
+    return _conflict_out(
+        await sync_notes.resolve_note_conflict(db, user=user, conflict_id=conflict_id)
     )
-    return _conflict_out(conflict, contact_id)
 
 
 @router.get(

@@ -265,6 +265,7 @@ class NoteConflictOut(BaseModel):
     note_id: uuid.UUID = Field(description="The note, with the text now current")
     copy_note_id: uuid.UUID = Field(description="The conflict copy, with the other text")
     contact_id: uuid.UUID
+    contact_name: str = Field(description="The contact the note is about, as I keep them")
     winner: Literal["incoming", "current"]
     device: str
     edited_at: datetime

@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schemas.notes import NoteIn, NotePatch, PersonalDetailIn, PromiseIn
@@ -20,7 +20,7 @@ from schemas.sync import NoteUpdateOp
 from services import cards, notes
 from services.db import utcnow
 from services.errors import Invalid, NotFound
-from services.models import DetailKind, Note, NoteConflict, Promise, User
+from services.models import Contact, DetailKind, Note, NoteConflict, Promise, User
 from services.sync import OpContext, Outcome, register
 from services.sync_ops import note_json
 
@@ -201,35 +201,43 @@ async def update_note(ctx: OpContext, data: NoteUpdateOp) -> Outcome:
     )
 
 
-async def note_conflicts(
-    session: AsyncSession, *, user: User, include_resolved: bool = False
-) -> list[tuple[NoteConflict, uuid.UUID]]:
-    """My note conflicts (with the contact id), newest first; open ones unless asked."""
-    query = (
-        select(NoteConflict, Note.contact_id)
+@dataclass(frozen=True)
+class ConflictRow:
+    """A note conflict with the contact it is about."""
+
+    conflict: NoteConflict
+    contact_id: uuid.UUID
+    contact_name: str
+
+
+def _conflicts_of(user: User) -> Select[NoteConflict, uuid.UUID, str]:
+    return (
+        select(NoteConflict, Note.contact_id, Contact.name)
         .join(Note, Note.id == NoteConflict.note_id)
+        .join(Contact, Contact.id == Note.contact_id)
         .where(NoteConflict.owner_id == user.id)
     )
+
+
+async def note_conflicts(
+    session: AsyncSession, *, user: User, include_resolved: bool = False
+) -> list[ConflictRow]:
+    """My note conflicts (with their contact), newest first; open ones unless asked."""
+    query = _conflicts_of(user)
     if not include_resolved:
         query = query.where(NoteConflict.resolved_at.is_(None))
     rows = await session.execute(query.order_by(NoteConflict.created_at.desc(), NoteConflict.id))
-    return [(conflict, contact_id) for conflict, contact_id in rows.all()]
+    return [ConflictRow(conflict, contact_id, name) for conflict, contact_id, name in rows.all()]
 
 
 async def resolve_note_conflict(
     session: AsyncSession, *, user: User, conflict_id: uuid.UUID
-) -> tuple[NoteConflict, uuid.UUID]:
+) -> ConflictRow:
     """Mark a conflict seen; both notes stay (delete the copy through the notes API if wanted)."""
-    row = (
-        await session.execute(
-            select(NoteConflict, Note.contact_id)
-            .join(Note, Note.id == NoteConflict.note_id)
-            .where(NoteConflict.id == conflict_id, NoteConflict.owner_id == user.id)
-        )
-    ).first()
+    row = (await session.execute(_conflicts_of(user).where(NoteConflict.id == conflict_id))).first()
     if row is None:
         raise NotFound("No such note conflict.", code="conflict_not_found")
-    conflict, contact_id = row
-    conflict.resolved_at = conflict.resolved_at or utcnow()
+    found = ConflictRow(row[0], row[1], row[2])
+    found.conflict.resolved_at = found.conflict.resolved_at or utcnow()
     await session.flush()
-    return conflict, contact_id
+    return found

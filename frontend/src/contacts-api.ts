@@ -119,6 +119,19 @@ export interface Note extends Omit<NoteFields, "promises"> {
   updated_at: string;
 }
 
+/** A note edited on two devices at once: both texts are kept, one as a conflict copy. */
+export interface NoteConflict {
+  id: string;
+  note_id: string;
+  copy_note_id: string;
+  contact_id: string;
+  contact_name: string;
+  winner: "incoming" | "current";
+  device: string;
+  edited_at: string;
+  created_at: string;
+}
+
 export interface ContactDetail extends ContactSummary {
   notes: Note[];
   promises: Promise_[];
@@ -281,6 +294,10 @@ export const people = {
     request<Note>(`${contactPath(contactId)}/notes`, { method: "POST", body: data }),
   patchNote: (id: string, data: Partial<NoteFields> & { base_version: number }) =>
     request<Note>(`/notes/${encodeURIComponent(id)}`, { method: "PATCH", body: data }),
+
+  noteConflicts: () => request<NoteConflict[]>("/sync/conflicts"),
+  resolveNoteConflict: (id: string) =>
+    request<NoteConflict>(`/sync/conflicts/${encodeURIComponent(id)}/resolve`, { method: "POST" }),
 
   promises: (includeDone = false) =>
     request<Page<PromiseListItem>>("/promises", {

@@ -265,6 +265,9 @@ async def test_note_edited_on_three_devices_keeps_every_text(
     assert copies[0].endswith("from the laptop") and copies[1].endswith("from the tablet, stale")
     listed = (await client.get(f"{SYNC}/conflicts")).json()
     assert {c["winner"] for c in listed} == {"incoming", "current"}
+    assert {(c["contact_id"], c["contact_name"]) for c in listed} == {
+        (str(contact.id), contact.name)
+    }
     resolved = await client.post(f"{SYNC}/conflicts/{listed[0]['id']}/resolve")
     assert resolved.status_code == 200
     assert len((await client.get(f"{SYNC}/conflicts")).json()) == 1

@@ -3,7 +3,8 @@ scans made offline wait in the IndexedDB outbox (a reload keeps them, the count 
 reach the server exactly once when the connection returns; two offline door phones judge
 badges from the offline pack and, once synced, make one check-in per person and report the
 badge both let in as a conflict to the organizer (live view "Conflicts"); a change the server
-refuses is listed with its reason and the text the user typed."""
+refuses is listed with its reason and the text the user typed; a note changed offline and
+elsewhere at once keeps both versions, and the phone says so until the user marks it seen."""
 
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ MET_ONLINE = 3
 SCANNED_OFFLINE = (4, 5, 6)
 AT_THE_DOOR = (*range(2, 21), 28)  # 20 badges
 SECOND_STAFF = "door2@demo.rapport.example"
+# The note-conflict test's writer and the person they meet (no other browser test uses them).
+CONFLICT_WRITER, CONFLICT_MET = "attendee15@demo.rapport.example", 16
 
 
 def _email(n: int) -> str:
@@ -247,3 +250,52 @@ def test_a_change_the_server_refuses_is_shown_with_the_reason_and_what_was_typed
     failed.nth(1).get_by_role("button", name="Dismiss").click()
     expect(failed).to_have_count(1)
     organizer.client.close()
+
+
+def test_a_note_changed_offline_and_on_another_device_keeps_both_and_says_so(
+    live_server: LiveServer, context: BrowserContext
+) -> None:
+    badge = _badge_urls(live_server, [_email(CONFLICT_MET)])[_email(CONFLICT_MET)]
+    page = sign_in_by_mail(context, live_server, CONFLICT_WRITER)
+    _wait_for_service_worker(page)
+    page.goto(badge)
+    expect(page.locator(".exchange-status")).to_be_visible()
+    href = page.get_by_role("link", name="Open contact").get_attribute("href")
+    assert href
+    contact_id = href.rsplit("/", 1)[1]
+    page.goto(live_server.url(f"/contacts/{contact_id}/note"))
+    page.locator("#note-text").fill("Met at the battery panel.")
+    expect(page.locator(".save-state")).to_have_text("Saved", timeout=10_000)
+    api = _api_as(context, live_server)
+    (note,) = api.get(f"/contacts/{contact_id}").json()["notes"]
+
+    # The phone goes offline with the note open and adds a line...
+    page.goto(live_server.url(f"/contacts/{contact_id}/note?note={note['id']}"))
+    expect(page.locator("#note-text")).to_have_value("Met at the battery panel.")
+    context.set_offline(True)
+    page.locator("#note-text").fill("Met at the battery panel. Phone: wants the pilot report.")
+    expect(page.locator(".save-state")).to_have_text(
+        "Saved on this phone — syncs when online", timeout=10_000
+    )
+    # ...while the laptop changes the same note online, a little later.
+    csrf = api.get("/auth/me").json()["csrf_token"]
+    laptop = api.patch(
+        f"/notes/{note['id']}",
+        json={"base_version": note["version"], "text": "Met at the battery panel. Laptop: intro."},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert laptop.status_code == 200, laptop.text
+
+    context.set_offline(False)
+    told = page.locator(".sync-conflicts li")
+    expect(told).to_contain_text("was changed on two devices at once", timeout=20_000)
+    told.get_by_role("link").click()
+    expect(page.locator(".note-conflicts")).to_contain_text("Both versions are kept")
+    texts = page.locator(".note-text")
+    expect(texts.filter(has_text="Laptop: intro.")).to_have_count(1)
+    expect(texts.filter(has_text="Conflict copy")).to_contain_text("Phone: wants the pilot report.")
+    page.locator(".note-conflicts").get_by_role("button", name="Got it").click()
+    expect(page.locator(".note-conflicts")).to_have_count(0)
+    expect(page.locator(".sync-conflicts")).to_have_count(0)
+    assert api.get("/sync/conflicts").json() == []
+    api.close()

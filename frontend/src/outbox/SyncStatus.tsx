@@ -1,6 +1,7 @@
 // The sync status under the header: offline or not, how many changes wait on this phone, which
 // ones the server refused and why (with what was typed, so nothing is lost), and "Sync now".
 import { useEffect, useState } from "preact/hooks";
+import { refreshNoteConflicts, SyncNoteConflicts, useNoteConflicts } from "../components/people/NoteConflicts";
 import { useStore } from "../store";
 import "./sync.css";
 import { dismissFailed, type FailedOperation, replay, syncState } from "./outbox";
@@ -30,7 +31,12 @@ function typedText(op: FailedOperation): string {
 export function SyncStatus() {
   const state = useStore(syncState);
   const online = useOnline();
-  if (online && state.waiting === 0 && state.failed.length === 0) return null;
+  const conflicts = useNoteConflicts();
+  useEffect(() => {
+    // A sync on this phone kept both versions of a note: say which, until marked seen.
+    if (state.conflicts > 0) refreshNoteConflicts().catch(() => undefined);
+  }, [state.conflicts]);
+  if (online && state.waiting === 0 && state.failed.length === 0 && conflicts.length === 0) return null;
   const waitingText =
     state.waiting === 1 ? "1 change waits to sync" : `${state.waiting} changes wait to sync`;
   return (
@@ -47,6 +53,7 @@ export function SyncStatus() {
         )}
       </p>
       {state.problem && state.waiting > 0 && online && <p class="sync-problem">{state.problem}</p>}
+      <SyncNoteConflicts conflicts={conflicts} />
       {state.failed.length > 0 && (
         <ul class="sync-failed">
           {state.failed.map((op) => (

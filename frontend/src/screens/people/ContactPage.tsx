@@ -1,9 +1,10 @@
 // /contacts/:id: the card (only what they share with me, or what I typed), where and when we
 // met, my notes newest first, my promises to them, and "Add note".
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { Button } from "../../components/Button";
 import { ErrorBox } from "../../components/ErrorBox";
 import { Loading } from "../../components/Loading";
+import { ContactNoteConflicts, refreshNoteConflicts } from "../../components/people/NoteConflicts";
 import { PersonCard } from "../../components/people/PersonCard";
 import { PromiseRow } from "../../components/people/PromiseRow";
 import { shortDate, shortDateTime } from "../../components/people/when";
@@ -30,6 +31,9 @@ const DETAIL_KINDS: Record<string, string> = {
 
 export default function ContactPage({ params }: ScreenProps) {
   const contact = useApi(() => people.contact(params.id), [params.id]);
+  useEffect(() => {
+    refreshNoteConflicts().catch(() => undefined); // the notes show either way
+  }, [params.id]);
   const [deleting, setDeleting] = useState(false);
 
   if (contact.loading && !contact.data) return <Loading label="Loading contact…" />;
@@ -107,6 +111,7 @@ export default function ContactPage({ params }: ScreenProps) {
 
       <section aria-labelledby="notes-title">
         <h2 id="notes-title">Notes</h2>
+        <ContactNoteConflicts contactId={c.id} />
         {notes.length === 0 ? (
           <p class="muted">No notes yet. “Add note” while the conversation is fresh.</p>
         ) : (
