@@ -1,6 +1,6 @@
-"""Reviewing follow-ups with the network cut: an approval and a skip made offline wait in the
-outbox ("Approved — will sync"; a reload keeps them) and, once online, reach the server
-through /sync exactly once each."""
+"""Reviewing follow-ups with the network cut: a text edit, an approval and a skip made offline
+wait in the outbox ("Approved — will sync"; a reload keeps them) and, once online, reach the
+server through /sync exactly once each."""
 
 from __future__ import annotations
 
@@ -49,15 +49,20 @@ def test_review_actions_made_offline_sync_once_when_back_online(
     _review_shows(page, 1, "Ada Fielding")
 
     context.set_offline(True)
+    edited = "Hi Ada,\n\nGreat to meet you. Written on the train, offline."
+    page.locator("#review-body").fill(edited)
+    expect(page.locator(".save-state")).to_have_text(
+        "Saved on this phone — syncs when online", timeout=10_000
+    )
     page.get_by_role("button", name="Approve", exact=True).click()
     expect(page.locator(".review-done-line")).to_have_text("Approved — will sync: Ada Fielding.")
     _review_shows(page, 2, "Bram Okafor")
     page.get_by_role("button", name="Skip", exact=True).click()
     expect(page.locator(".review-done-line")).to_have_text("Skipped — will sync: Bram Okafor.")
     _review_shows(page, 3, "Chiara Lund")
-    expect(page.locator(".sync-count")).to_have_text("2 changes wait to sync")
+    expect(page.locator(".sync-count")).to_have_text("3 changes wait to sync")
     page.reload()  # still offline: the outbox is on the phone, not in the page
-    expect(page.locator(".sync-count")).to_have_text("2 changes wait to sync")
+    expect(page.locator(".sync-count")).to_have_text("3 changes wait to sync")
 
     context.set_offline(False)
     expect(page.locator(".sync-status")).to_have_count(0, timeout=20_000)
@@ -66,6 +71,7 @@ def test_review_actions_made_offline_sync_once_when_back_online(
     # The in-process worker may already have sent it: approval is what let it go.
     assert after["Ada Fielding"]["status"] in {"scheduled", "sending", "sent"}
     assert after["Ada Fielding"]["send_at"]
+    assert after["Ada Fielding"]["body"] == edited
     assert after["Bram Okafor"]["status"] == "skipped"
     assert {after[name]["status"] for name in ("Chiara Lund", "Dev Marsh", "Eun Park")} == {"draft"}
     ada = _call(page, "GET", f"/follow-ups/{after['Ada Fielding']['id']}/history")

@@ -21,7 +21,15 @@ import {
 import { people } from "../../contacts-api";
 import type { ScreenProps } from "../../router";
 import { useSwipe } from "./useSwipe";
-import { useDraftEditor } from "./useDraftEditor";
+import { type EditState, useDraftEditor } from "./useDraftEditor";
+
+const EDIT_STATE_TEXT: Record<EditState, string> = {
+  idle: "",
+  saving: "Saving…",
+  saved: "Saved",
+  queued: "Saved on this phone — syncs when online",
+  error: "Not saved",
+};
 import "../../people.css";
 import "../../followups.css";
 
@@ -350,7 +358,7 @@ export default function ReviewQueue({ query }: ScreenProps) {
             <p class="field-error">{editor.problem.fieldMessage("body")}</p>
           )}
           <p class="save-state" aria-live="polite">
-            {editor.state === "saving" ? "Saving…" : editor.state === "saved" ? "Saved" : editor.state === "error" ? "Not saved" : ""}
+            {EDIT_STATE_TEXT[editor.state]}
           </p>
         </div>
       </article>

@@ -1,11 +1,12 @@
 // Editing a follow-up's subject and body in place: changes are saved a moment after typing
 // stops, at once when the field loses focus, and before any action on the draft (`flush`).
-// One PATCH at a time; a change made meanwhile goes in the next one.
+// One PATCH at a time; a change made meanwhile goes in the next one. With no connection the
+// change waits in the outbox ("queued") and reaches the server through /sync.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError } from "../../api";
-import { type FollowUp, followUps } from "../../followups-api";
+import { type FollowUp, reviewActions } from "../../followups-api";
 
-export type EditState = "idle" | "saving" | "saved" | "error";
+export type EditState = "idle" | "saving" | "saved" | "queued" | "error";
 
 const DEBOUNCE_MS = 800;
 
@@ -19,6 +20,8 @@ export function useDraftEditor(item: FollowUp | null, onSaved: (saved: FollowUp)
   const running = useRef<Promise<void> | null>(null);
   const timer = useRef<number | undefined>(undefined);
   const id = item?.id ?? null;
+  const current = useRef(item);
+  current.current = item;
 
   // A different draft on screen: start from what the server holds for it.
   useEffect(() => {
@@ -33,7 +36,8 @@ export function useDraftEditor(item: FollowUp | null, onSaved: (saved: FollowUp)
   }, [id]);
 
   async function saveOnce(): Promise<void> {
-    if (!id) return;
+    const followUp = current.current;
+    if (!followUp) return;
     const want = { ...latest.current };
     const change: { subject?: string; body?: string } = {};
     if (want.subject !== saved.current.subject) change.subject = want.subject;
@@ -41,11 +45,11 @@ export function useDraftEditor(item: FollowUp | null, onSaved: (saved: FollowUp)
     if (!("subject" in change) && !("body" in change)) return;
     setState("saving");
     try {
-      const result = await followUps.edit(id, change);
-      saved.current = { subject: result.subject, body: result.body };
+      const result = await reviewActions.edit(followUp, change);
+      saved.current = result ? { subject: result.subject, body: result.body } : want;
       setProblem(null);
-      setState("saved");
-      onSaved(result);
+      setState(result ? "saved" : "queued");
+      onSaved(result ?? { ...followUp, ...change });
     } catch (error) {
       setState("error");
       setProblem(error instanceof ApiError ? error : null);
