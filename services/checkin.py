@@ -22,12 +22,11 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schemas.checkin import AttendeeBrief, CheckInBrief, CheckInWindow, ScanAnswer
 from services.checkin_settings import check_in_window, default_settings, settings_by_poster
-from services.db import utcnow
+from services.db import ON_CONFLICT_INSERTS, utcnow
 from services.errors import Conflict, Forbidden, NotFound
 from services.models import (
     Attendee,
@@ -56,26 +55,26 @@ def token_from_scan(value: str) -> str:
     return value.split("?", 1)[0].split("#", 1)[0].strip("/")
 
 
-def _on_conflict_inserts(dialect: Any) -> tuple[Any, Any]:
+def _on_conflict_inserts(insert: Any) -> tuple[Any, Any]:
     """The two door INSERTs, built once: the statements are constant, only the parameters vary,
     so SQLAlchemy's compiled cache serves every scan (the door's hot path)."""
     check_ins, scans = CheckIn.__table__, CheckInScan.__table__
     check_in = (
-        dialect.insert(check_ins)
+        insert(check_ins)
         .on_conflict_do_nothing(
             index_elements=[check_ins.c.attendee_id], index_where=check_ins.c.undone_at.is_(None)
         )
         .returning(check_ins.c.id)
     )
     scan = (
-        dialect.insert(scans)
+        insert(scans)
         .on_conflict_do_nothing(index_elements=[scans.c.event_id, scans.c.nonce])
         .returning(scans.c.id)
     )
     return check_in, scan
 
 
-_INSERTS = {"postgresql": _on_conflict_inserts(postgresql), "sqlite": _on_conflict_inserts(sqlite)}
+_INSERTS = {name: _on_conflict_inserts(insert) for name, insert in ON_CONFLICT_INSERTS.items()}
 
 
 def _inserts(session: AsyncSession) -> tuple[Any, Any]:

@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, MetaData, Table, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -37,6 +38,15 @@ class Base(DeclarativeBase):
 def utcnow() -> datetime:
     """The current time, timezone-aware, in UTC."""
     return datetime.now(UTC)
+
+
+# INSERT .. ON CONFLICT is dialect-specific in SQLAlchemy; both our databases have it.
+ON_CONFLICT_INSERTS: dict[str, Any] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def upsert_insert(session: AsyncSession, table: Table | Any) -> Any:
+    """An INSERT supporting .on_conflict_do_nothing() on the session's database."""
+    return ON_CONFLICT_INSERTS[session.get_bind().dialect.name](table)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -16,11 +16,10 @@ from typing import Any, Protocol, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, Table, and_, exists, func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services import templates
-from services.db import unit_of_work, utcnow
+from services.db import unit_of_work, upsert_insert, utcnow
 from services.errors import Invalid, NotFound
 from services.models import (
     Card,
@@ -258,17 +257,6 @@ async def preview(
     return templates.render(subject=subject, body=body, values=values)
 
 
-def _insert(session: AsyncSession) -> Any:
-    """INSERT ... ON CONFLICT DO NOTHING for whichever database we are on."""
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(FOLLOW_UPS).on_conflict_do_nothing(
-            index_elements=["owner_id", "contact_id", "event_id"]
-        )
-    return sqlite.insert(FOLLOW_UPS).on_conflict_do_nothing(
-        index_elements=["owner_id", "contact_id", "event_id"]
-    )
-
-
 @dataclass(frozen=True)
 class DraftResult:
     created: int
@@ -348,7 +336,16 @@ async def draft_follow_ups(
             }
         )
     inserted = (
-        (await session.execute(_insert(session).returning(FollowUp.id), rows)).scalars().all()
+        (
+            await session.execute(
+                upsert_insert(session, FOLLOW_UPS)
+                .on_conflict_do_nothing(index_elements=["owner_id", "contact_id", "event_id"])
+                .returning(FollowUp.id),
+                rows,
+            )
+        )
+        .scalars()
+        .all()
     )
     # Entering draft is the row's created_at; the transitions table logs changes from there.
     await session.flush()

@@ -25,14 +25,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schemas.common import FieldError
 from schemas.sync import MAX_BATCH, OperationResult, SyncBatchIn, SyncBatchOut, SyncOperationIn
 from services import access
-from services.db import utcnow
+from services.db import upsert_insert, utcnow
 from services.errors import DomainError, Invalid, TooManyRequests
 from services.models import Event, SyncOperation, User
 
@@ -128,12 +127,6 @@ def _digest(op: SyncOperationIn) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _insert(session: AsyncSession) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(SyncOperation)
-    return sqlite.insert(SyncOperation)
-
-
 async def _stored(session: AsyncSession, *, user: User, op_id: uuid.UUID) -> SyncOperation | None:
     return await session.scalar(
         select(SyncOperation).where(SyncOperation.user_id == user.id, SyncOperation.op_id == op_id)
@@ -145,7 +138,7 @@ async def _claim(
 ) -> uuid.UUID | None:
     """Record the operation with its answer; None if it was recorded before."""
     claimed: uuid.UUID | None = await session.scalar(
-        _insert(session)
+        upsert_insert(session, SyncOperation)
         .values(
             id=uuid.uuid4(),
             user_id=user.id,

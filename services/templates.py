@@ -15,15 +15,13 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import cast
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
-from sqlalchemy import Table, func, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.db import utcnow
+from services.db import upsert_insert, utcnow
 from services.errors import FieldProblem, Invalid, NotFound
 from services.models import MessageTemplate, User
 from services.models.followups import TemplateKind
@@ -277,13 +275,12 @@ async def ensure_default_templates(session: AsyncSession, *, owner: User) -> Non
     if has_any:
         return
     # Two drafting runs for one user may race here: the ids are fixed, so one of them wins.
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     rows = [
         {column: getattr(template, column) for column in _TEMPLATE_COLUMNS}
         for template in _defaults_for(owner)
     ]
     await session.execute(
-        dialect.insert(cast(Table, MessageTemplate.__table__)).on_conflict_do_nothing(
+        upsert_insert(session, MessageTemplate.__table__).on_conflict_do_nothing(
             index_elements=["id"]
         ),
         rows,
