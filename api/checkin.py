@@ -16,7 +16,6 @@ from fastapi.responses import StreamingResponse
 from api.deps import CurrentUser, DbSession, OrganizerAccess, Paging, StaffAccess
 from api.errors import ERROR_RESPONSES
 from schemas.checkin import (
-    AttendeeBrief,
     CheckInOut,
     CheckInStats,
     DoorAttendeeOut,
@@ -29,7 +28,14 @@ from schemas.checkin import (
     UndoIn,
 )
 from schemas.common import Page
-from services import badges, checkin, checkin_records, checkin_settings, checkin_stats
+from services import (
+    badges,
+    checkin,
+    checkin_log,
+    checkin_records,
+    checkin_settings,
+    checkin_stats,
+)
 from services.badge_pdf import render_poster_pdf
 from services.models import Attendee, CheckIn, CheckInMethod, DoorSettings, Event
 
@@ -42,16 +48,10 @@ STREAM_EVERY_SECONDS = 2.0
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-def _brief(attendee: Attendee) -> AttendeeBrief:
-    return AttendeeBrief(
-        id=attendee.id, name=attendee.name, company=attendee.company, title=attendee.title
-    )
-
-
 def _check_in_out(check_in: CheckIn, attendee: Attendee) -> CheckInOut:
     return CheckInOut(
         id=check_in.id,
-        attendee=_brief(attendee),
+        attendee=checkin_log.attendee_brief(attendee),
         method=CheckInMethod(check_in.method),
         gate=check_in.gate,
         device=check_in.device,
@@ -135,8 +135,8 @@ async def find_at_door(
     found = await checkin_records.find_at_door(db, event=access.event, query=q, limit=limit)
     return [
         DoorAttendeeOut(
-            attendee=_brief(a),
-            check_in=checkin.check_in_brief(c, access.event) if c else None,
+            attendee=checkin_log.attendee_brief(a),
+            check_in=checkin_log.check_in_brief(c, access.event) if c else None,
         )
         for a, c in found
     ]

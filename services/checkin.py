@@ -1,49 +1,37 @@
-"""Checking people in at the door: badge scans, manual and self check-in, undo.
+"""Checking people in at the door: badge scans, manual and self check-in.
 
-Every attempt goes through `_check_in` or `_record`, which take what an offline batch upload
-will also have (token or attendee, scanned_at, nonce, gate, device), so a batch endpoint can
-call the same functions later. The database decides races: a partial unique index allows one
-live check-in per attendee and `(event_id, nonce)` is unique; both inserts use
+Every attempt becomes an `Attempt` (services/checkin_log.py) carrying what an offline upload
+also has (nonce, scan time, gate, device), so live scans and offline batches share these
+functions, and every attempt is recorded with its answer, failed ones included. The database
+decides races: a partial unique index allows one live check-in per attendee, and the insert is
 INSERT .. ON CONFLICT DO NOTHING, which behaves the same on SQLite and PostgreSQL and needs no
 savepoint or IntegrityError handling (the loser of a race simply inserts nothing).
-
-A retry (same nonce) is answered by that same mechanism, without a look-up first: its scan row
-conflicts with the first one, and the stored first answer is returned. Should the retry have
-inserted a check-in meanwhile (the first one was undone in between), it deletes that row
-again in its own transaction, so a retry never records anything new.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
-from zoneinfo import ZoneInfo
+from typing import Any
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from schemas.checkin import AttendeeBrief, CheckInBrief, CheckInWindow, ScanAnswer
+from schemas.checkin import ScanAnswer
+from services.checkin_log import Attempt, local_time, new_attempt, record
 from services.checkin_settings import check_in_window, default_settings, settings_by_poster
-from services.db import ON_CONFLICT_INSERTS, utcnow
+from services.db import ON_CONFLICT_INSERTS
 from services.errors import Conflict, Forbidden, NotFound
 from services.models import (
     Attendee,
     Badge,
     CheckIn,
     CheckInMethod,
-    CheckInScan,
     DoorSettings,
     Event,
     ScanOutcome,
     User,
 )
-
-COLORS: dict[ScanOutcome, Literal["green", "amber", "red"]] = {
-    ScanOutcome.ok: "green",
-    ScanOutcome.already_checked_in: "amber",
-}
 
 
 def token_from_scan(value: str) -> str:
@@ -55,163 +43,19 @@ def token_from_scan(value: str) -> str:
     return value.split("?", 1)[0].split("#", 1)[0].strip("/")
 
 
-def _on_conflict_inserts(insert: Any) -> tuple[Any, Any]:
-    """The two door INSERTs, built once: the statements are constant, only the parameters vary,
-    so SQLAlchemy's compiled cache serves every scan (the door's hot path)."""
-    check_ins, scans = CheckIn.__table__, CheckInScan.__table__
-    check_in = (
-        insert(check_ins)
+def _check_in_insert(insert: Any) -> Any:
+    table = CheckIn.__table__
+    return (
+        insert(table)
         .on_conflict_do_nothing(
-            index_elements=[check_ins.c.attendee_id], index_where=check_ins.c.undone_at.is_(None)
+            index_elements=[table.c.attendee_id], index_where=table.c.undone_at.is_(None)
         )
-        .returning(check_ins.c.id)
-    )
-    scan = (
-        insert(scans)
-        .on_conflict_do_nothing(index_elements=[scans.c.event_id, scans.c.nonce])
-        .returning(scans.c.id)
-    )
-    return check_in, scan
-
-
-_INSERTS = {name: _on_conflict_inserts(insert) for name, insert in ON_CONFLICT_INSERTS.items()}
-
-
-def _inserts(session: AsyncSession) -> tuple[Any, Any]:
-    """(check-in INSERT, scan INSERT), each ON CONFLICT DO NOTHING, for the session's database."""
-    return _INSERTS[session.get_bind().dialect.name]
-
-
-def local_time(moment: datetime, event: Event) -> str:
-    """A moment as the wall-clock time at the event, with the date if not on the event's day."""
-    zone = ZoneInfo(event.timezone)
-    local = moment.astimezone(zone)
-    if local.date() == event.starts_at.astimezone(zone).date():
-        return local.strftime("%H:%M")
-    return local.strftime("%a %d %b %H:%M")
-
-
-def _brief(attendee: Attendee) -> AttendeeBrief:
-    return AttendeeBrief(
-        id=attendee.id, name=attendee.name, company=attendee.company, title=attendee.title
+        .returning(table.c.id)
     )
 
 
-def check_in_brief(check_in: CheckIn, event: Event) -> CheckInBrief:
-    """A check-in as the door phone shows it."""
-    return CheckInBrief(
-        id=check_in.id,
-        checked_in_at=check_in.checked_in_at,
-        local_time=local_time(check_in.checked_in_at, event),
-        gate=check_in.gate,
-        method=CheckInMethod(check_in.method),
-    )
-
-
-@dataclass(frozen=True)
-class Attempt:
-    """What every check-in attempt carries, from a staff phone now or an offline batch later."""
-
-    event: Event
-    nonce: str
-    scanned_at: datetime
-    received_at: datetime
-    gate: str
-    device: str
-    method: CheckInMethod
-    by_user_id: uuid.UUID | None
-
-
-def _attempt(
-    *,
-    event: Event,
-    nonce: str,
-    scanned_at: datetime,
-    gate: str,
-    device: str,
-    method: CheckInMethod,
-    by_user: User | None,
-) -> Attempt:
-    received_at = utcnow()
-    # A phone clock ahead of ours must not date a check-in in the future.
-    return Attempt(
-        event=event,
-        nonce=nonce,
-        scanned_at=min(scanned_at, received_at),
-        received_at=received_at,
-        gate=gate.strip(),
-        device=device.strip(),
-        method=method,
-        by_user_id=by_user.id if by_user else None,
-    )
-
-
-async def _replay(session: AsyncSession, *, event_id: uuid.UUID, nonce: str) -> ScanAnswer | None:
-    answer = await session.scalar(
-        select(CheckInScan.answer).where(
-            CheckInScan.event_id == event_id, CheckInScan.nonce == nonce
-        )
-    )
-    if answer is None:
-        return None
-    return ScanAnswer.model_validate({**answer, "replayed": True})
-
-
-async def _record(
-    session: AsyncSession,
-    attempt: Attempt,
-    *,
-    outcome: ScanOutcome,
-    reason: str,
-    message: str,
-    attendee: Attendee | None = None,
-    check_in: CheckIn | None = None,
-    window: CheckInWindow | None = None,
-    made_check_in: bool = False,
-) -> ScanAnswer:
-    """Log the attempt with its answer; if the nonce won a race elsewhere, answer as it did."""
-    answer = ScanAnswer(
-        outcome=outcome,
-        color=COLORS.get(outcome, "red"),
-        message=message,
-        reason=reason,
-        scan_id=uuid.uuid4(),
-        nonce=attempt.nonce,
-        method=attempt.method,
-        gate=attempt.gate,
-        scanned_at=attempt.scanned_at,
-        received_at=attempt.received_at,
-        attendee=_brief(attendee) if attendee else None,
-        check_in=check_in_brief(check_in, attempt.event) if check_in else None,
-        window=window,
-    )
-    inserted = await session.scalar(
-        _inserts(session)[1],
-        {
-            "id": answer.scan_id,
-            "event_id": attempt.event.id,
-            "nonce": attempt.nonce,
-            "method": attempt.method.value,
-            "outcome": outcome.value,
-            "reason": reason,
-            "gate": attempt.gate,
-            "device": attempt.device,
-            "scanned_at": attempt.scanned_at,
-            "received_at": attempt.received_at,
-            "by_user_id": attempt.by_user_id,
-            "attendee_id": attendee.id if attendee else None,
-            "check_in_id": check_in.id if check_in else None,
-            "answer": answer.model_dump(mode="json"),
-        },
-    )
-    if inserted is None:
-        # The same nonce arrived twice at once and the other copy was recorded first.
-        if made_check_in and check_in is not None:
-            await session.execute(delete(CheckIn).where(CheckIn.id == check_in.id))
-        replay = await _replay(session, event_id=attempt.event.id, nonce=attempt.nonce)
-        assert replay is not None
-        return replay
-    return answer
+# Built once per database: a constant statement is a compiled-cache hit on every scan.
+_CHECK_IN_INSERT = {name: _check_in_insert(insert) for name, insert in ON_CONFLICT_INSERTS.items()}
 
 
 async def live_check_in(session: AsyncSession, *, attendee_id: uuid.UUID) -> CheckIn | None:
@@ -238,7 +82,7 @@ async def _check_in(
     window = check_in_window(attempt.event, settings)
     if not window.opens_at <= attempt.scanned_at <= window.closes_at:
         early = attempt.scanned_at < window.opens_at
-        return await _record(
+        return await record(
             session,
             attempt,
             outcome=ScanOutcome.not_open,
@@ -268,14 +112,14 @@ async def _check_in(
     # if that check-in was undone in the instant between the two statements: then try again.
     for _ in range(3):
         inserted = await session.scalar(
-            _inserts(session)[0],
+            _CHECK_IN_INSERT[session.get_bind().dialect.name],
             {c.key: getattr(check_in, c.key) for c in CheckIn.__table__.columns},
         )
         if inserted is not None:
             break
         first = await live_check_in(session, attendee_id=attendee.id)
         if first is not None:
-            return await _record(
+            return await record(
                 session,
                 attempt,
                 outcome=ScanOutcome.already_checked_in,
@@ -289,7 +133,7 @@ async def _check_in(
             )
     else:
         raise Conflict("The check-in changed while scanning. Scan again.", code="scan_again")
-    return await _record(
+    return await record(
         session,
         attempt,
         outcome=ScanOutcome.ok,
@@ -331,7 +175,7 @@ async def scan_badge(
     by_user: User | None = None,
 ) -> ScanAnswer:
     """Answer a staff scan of a badge (token or badge URL) and record it, whatever the outcome."""
-    attempt = _attempt(
+    attempt = new_attempt(
         event=event,
         nonce=nonce,
         scanned_at=scanned_at,
@@ -342,7 +186,7 @@ async def scan_badge(
     )
     found = await _badge_with_settings(session, token=token_from_scan(token))
     if found is None:
-        return await _record(
+        return await record(
             session,
             attempt,
             outcome=ScanOutcome.invalid,
@@ -351,7 +195,7 @@ async def scan_badge(
         )
     badge, attendee, settings = found
     if attendee.event_id != event.id:
-        return await _record(
+        return await record(
             session,
             attempt,
             outcome=ScanOutcome.wrong_event,
@@ -359,7 +203,7 @@ async def scan_badge(
             message="This badge is for another event.",
         )
     if badge.revoked_at is not None:
-        return await _record(
+        return await record(
             session,
             attempt,
             outcome=ScanOutcome.revoked,
@@ -395,7 +239,7 @@ async def check_in_by_hand(
     if row is None:
         raise NotFound("No such attendee in this event.", code="attendee_not_found")
     attendee, settings = row
-    attempt = _attempt(
+    attempt = new_attempt(
         event=event,
         nonce=nonce,
         scanned_at=scanned_at,
@@ -435,7 +279,7 @@ async def self_check_in(
             "Self check-in is turned off for this event. Please see the staff at the door.",
             code="self_check_in_off",
         )
-    attempt = _attempt(
+    attempt = new_attempt(
         event=event,
         nonce=nonce,
         scanned_at=scanned_at,

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from schemas.checkin import ArrivalBucket, CheckInStats, GateCount, RecentScan
 from services.access import require_staff
-from services.checkin import local_time
+from services.checkin_log import local_time
 from services.db import unit_of_work, utcnow
 from services.models import (
     Attendee,
