@@ -82,10 +82,16 @@ def context(phone: BrowserContext) -> Iterator[BrowserContext]:
 
 
 def _wait_for_service_worker(page: Page) -> None:
-    """Offline navigations need the worker in control of the page."""
-    page.wait_for_function(
-        "() => !!navigator.serviceWorker && navigator.serviceWorker.controller !== null"
-    )
+    """Offline navigations need the worker in control of the page.
+
+    The worker claims open pages when it activates; a page whose navigation was under way at
+    that moment can stay uncontrolled (the browser's rule, not ours), and a reload then puts it
+    under the active worker, as it would for a user.
+    """
+    page.wait_for_function("async () => !!(await navigator.serviceWorker.ready).active")
+    if page.evaluate("() => navigator.serviceWorker.controller === null"):
+        page.reload()
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
 
 def _api_as(context: BrowserContext, live_server: LiveServer) -> httpx.Client:
