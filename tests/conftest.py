@@ -15,7 +15,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.settings import get_settings
-from tests import support
+from tests import read_only_gets, support
 
 BASE_URL = "http://127.0.0.1:8000"
 
@@ -69,6 +69,7 @@ async def app(settings_env: None) -> AsyncIterator[FastAPI]:
 
     application = create_app(with_worker=False)
     async with application.router.lifespan_context(application):
+        application.state.writes_in_reads = read_only_gets.watch(application)
         yield application
 
 
@@ -77,8 +78,12 @@ _tables: list[str] = []  # the migrated tables, children first; read once per ru
 
 @pytest.fixture(autouse=True)
 async def _empty_database(app: FastAPI) -> AsyncIterator[None]:
-    """Each test starts with empty tables (the schema stays, built once by Alembic)."""
+    """Each test starts with empty tables (the schema stays, built once by Alembic), and fails
+    if a GET request it made wrote to the database (tests/read_only_gets.py)."""
+    writes: list[str] = app.state.writes_in_reads
+    writes.clear()
     yield
+    found, writes[:] = list(writes), []
     from services.models import Base
 
     async with app.state.engine.begin() as conn:
@@ -91,6 +96,8 @@ async def _empty_database(app: FastAPI) -> AsyncIterator[None]:
         # DELETE in dependency order: on tables this small it is ~25x faster than TRUNCATE.
         for table in tables:
             await conn.execute(text(f"DELETE FROM {table}"))
+    if found:
+        pytest.fail("A GET request wrote to the database:\n" + "\n".join(found))
 
 
 @pytest.fixture
