@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -259,7 +260,7 @@ def test_a_change_the_server_refuses_is_shown_with_the_reason_and_what_was_typed
 
 
 def test_a_note_changed_offline_and_on_another_device_keeps_both_and_says_so(
-    live_server: LiveServer, context: BrowserContext
+    live_server: LiveServer, context: BrowserContext, artifacts: Path
 ) -> None:
     badge = _badge_urls(live_server, [_email(CONFLICT_MET)])[_email(CONFLICT_MET)]
     page = sign_in_by_mail(context, live_server, CONFLICT_WRITER)
@@ -300,6 +301,7 @@ def test_a_note_changed_offline_and_on_another_device_keeps_both_and_says_so(
     texts = page.locator(".note-text")
     expect(texts.filter(has_text="Laptop: intro.")).to_have_count(1)
     expect(texts.filter(has_text="Conflict copy")).to_contain_text("Phone: wants the pilot report.")
+    page.screenshot(path=artifacts / "note-conflict.png", full_page=True)
     page.locator(".note-conflicts").get_by_role("button", name="Got it").click()
     expect(page.locator(".note-conflicts")).to_have_count(0)
     expect(page.locator(".sync-conflicts")).to_have_count(0)
