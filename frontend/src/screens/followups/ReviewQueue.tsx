@@ -22,6 +22,8 @@ import { people } from "../../contacts-api";
 import type { ScreenProps } from "../../router";
 import { useSwipe } from "./useSwipe";
 import { type EditState, useDraftEditor } from "./useDraftEditor";
+import "../../people.css";
+import "../../followups.css";
 
 const EDIT_STATE_TEXT: Record<EditState, string> = {
   idle: "",
@@ -30,8 +32,6 @@ const EDIT_STATE_TEXT: Record<EditState, string> = {
   queued: "Saved on this phone — syncs when online",
   error: "Not saved",
 };
-import "../../people.css";
-import "../../followups.css";
 
 interface Queue {
   slot: ReviewSlot;
