@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import cast
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schemas.checkin import ScanAnswer
 from services.checkin_log import Attempt, local_time, new_attempt, record
 from services.checkin_settings import check_in_window, default_settings, settings_by_poster
-from services.db import ON_CONFLICT_INSERTS
+from services.db import insert_or_skip_statements
 from services.errors import Conflict, Forbidden, NotFound
 from services.models import (
     Attendee,
@@ -43,19 +43,11 @@ def token_from_scan(value: str) -> str:
     return value.split("?", 1)[0].split("#", 1)[0].strip("/")
 
 
-def _check_in_insert(insert: Any) -> Any:
-    table = CheckIn.__table__
-    return (
-        insert(table)
-        .on_conflict_do_nothing(
-            index_elements=[table.c.attendee_id], index_where=table.c.undone_at.is_(None)
-        )
-        .returning(table.c.id)
-    )
-
-
-# Built once per database: a constant statement is a compiled-cache hit on every scan.
-_CHECK_IN_INSERT = {name: _check_in_insert(insert) for name, insert in ON_CONFLICT_INSERTS.items()}
+_CHECK_IN = cast(Table, CheckIn.__table__)
+# One live check-in per attendee: the partial unique index decides races.
+_CHECK_IN_INSERT = insert_or_skip_statements(
+    _CHECK_IN, conflict_on=[_CHECK_IN.c.attendee_id], where=_CHECK_IN.c.undone_at.is_(None)
+)
 
 
 async def live_check_in(session: AsyncSession, *, attendee_id: uuid.UUID) -> CheckIn | None:

@@ -13,14 +13,14 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import Table, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schemas.checkin import AttendeeBrief, CheckInBrief, CheckInWindow, ScanAnswer
-from services.db import ON_CONFLICT_INSERTS, utcnow
+from services.db import insert_or_skip_statements, utcnow
 from services.models import Attendee, CheckIn, CheckInMethod, CheckInScan, Event, ScanOutcome, User
 
 COLORS: dict[ScanOutcome, Literal["green", "amber", "red"]] = {
@@ -29,17 +29,9 @@ COLORS: dict[ScanOutcome, Literal["green", "amber", "red"]] = {
 }
 
 
-def _scan_insert(insert: Any) -> Any:
-    table = CheckInScan.__table__
-    return (
-        insert(table)
-        .on_conflict_do_nothing(index_elements=[table.c.event_id, table.c.nonce])
-        .returning(table.c.id)
-    )
-
-
-# Built once per database: a constant statement is a compiled-cache hit on every scan.
-_SCAN_INSERT = {name: _scan_insert(insert) for name, insert in ON_CONFLICT_INSERTS.items()}
+_SCANS = cast(Table, CheckInScan.__table__)
+# A nonce is recorded once per event: a retry inserts nothing and gets the first answer.
+_SCAN_INSERT = insert_or_skip_statements(_SCANS, conflict_on=[_SCANS.c.event_id, _SCANS.c.nonce])
 
 
 def local_time(moment: datetime, event: Event) -> str:

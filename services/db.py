@@ -41,12 +41,25 @@ def utcnow() -> datetime:
 
 
 # INSERT .. ON CONFLICT is dialect-specific in SQLAlchemy; both our databases have it.
-ON_CONFLICT_INSERTS: dict[str, Any] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+_ON_CONFLICT_INSERTS: dict[str, Any] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def upsert_insert(session: AsyncSession, table: Table | Any) -> Any:
     """An INSERT supporting .on_conflict_do_nothing() on the session's database."""
-    return ON_CONFLICT_INSERTS[session.get_bind().dialect.name](table)
+    return _ON_CONFLICT_INSERTS[session.get_bind().dialect.name](table)
+
+
+def insert_or_skip_statements(
+    table: Table | Any, *, conflict_on: list[Any], where: Any = None
+) -> dict[str, Any]:
+    """INSERT .. ON CONFLICT DO NOTHING RETURNING id, built once for each database (by dialect
+    name). A constant statement is a compiled-cache hit every time: for hot paths."""
+    return {
+        name: insert(table)
+        .on_conflict_do_nothing(index_elements=conflict_on, index_where=where)
+        .returning(table.c.id)
+        for name, insert in _ON_CONFLICT_INSERTS.items()
+    }
 
 
 class UTCDateTime(TypeDecorator[datetime]):
