@@ -1,15 +1,20 @@
-"""Check-in throughput on PostgreSQL next to its ceiling, measured in the same run.
+"""Check-in throughput on PostgreSQL next to its ceiling and its floor, measured in one run.
 
     .venv/bin/python bench/checkin_pg.py [--seconds 10] [--connections 64] [--rounds 2]
 
-Seeds a fresh `rapport_bench` database on the local server (an event, 40,000 badges, a staff
-session), then alternately loads, with wrk (2 threads, 64 connections, 10 s):
-  - the ceiling: bench/checkin_bare_app.py, a bare FastAPI endpoint doing one INSERT
-    (uvicorn, 2 workers), and
+Seeds a fresh `rapport_bench` database on the local server (an event, 60,000 badges, a staff
+session), then in each round loads, one after the other, with wrk (2 threads, 64 connections,
+10 s), each on badges of its own:
+  - the ceiling: POST /insert of bench/checkin_bare_app.py, a bare FastAPI endpoint doing one
+    INSERT (uvicorn, 2 workers);
+  - the floor: POST /door/{event} of the same bare app, the least a door scan has to do with
+    Rapport's schema (one SELECT for session, role and badge; the check-in INSERT; the scan
+    INSERT), and
   - Rapport: `rapport serve --workers 2`, POST /api/v1/events/{id}/check-in/scans, each
     request a different badge (every tenth a repeat), with the staff session and CSRF header.
-Afterwards it checks the database: one live check-in per distinct badge scanned OK. The last
-line printed is one JSON object with the figures.
+Halfway through each load it counts the open connections each server process holds (how wrk's
+64 were shared out). Afterwards it checks the database: one live check-in per distinct badge
+Rapport scanned OK. The last line printed is one JSON object with the figures.
 """
 
 from __future__ import annotations
@@ -18,8 +23,12 @@ import argparse
 import asyncio
 import json
 import os
+import re
+import subprocess
 import sys
 import tempfile
+import threading
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -39,7 +48,7 @@ from bench.checkin_common import (
 SERVER = os.environ.get("BENCH_PG_SERVER", "postgresql://postgres@127.0.0.1:5432/postgres")
 DB_NAME = "rapport_bench"
 RAPPORT_PORT, BARE_PORT = 18765, 18766
-BADGES = 40_000
+BADGES = 60_000
 
 
 def db_url(driver: str = "postgresql+asyncpg", database: str = DB_NAME) -> str:
@@ -64,6 +73,24 @@ async def fetch(sql: str) -> list[asyncpg.Record]:
         await conn.close()
 
 
+def connections_per_process(port: int, after: float, seen: list[list[int]]) -> threading.Thread:
+    """Count, `after` seconds from now, the connections each process serving `port` holds."""
+
+    def count() -> None:
+        threading.Event().wait(after)
+        out = subprocess.run(
+            ["ss", "-tnpH", "state", "established", "sport", f"= :{port}"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
+        seen.append(sorted(Counter(re.findall(r"pid=(\d+)", out)).values(), reverse=True))
+
+    thread = threading.Thread(target=count, daemon=True)
+    thread.start()
+    return thread
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
@@ -83,8 +110,6 @@ def main() -> None:
     )
     seeded = asyncio.run(seed(db_url(), badges_count=BADGES))
     tmp = Path(tempfile.mkdtemp(prefix="rapport-bench-"))
-    # warm-up and each measured round use their own slice of badges
-    slices = BADGES // (args.rounds + 1)
     env = {
         "RAPPORT_DATABASE_URL": db_url(),
         "RAPPORT_ENVIRONMENT": "development",
@@ -111,59 +136,76 @@ def main() -> None:
         env,
         BARE_PORT,
     )
-    scan_path = f"/api/v1/events/{seeded.event_id}/check-in/scans"
-    results: dict[str, list[dict[str, float]]] = {"ceiling": [], "checkin": []}
+    paths = {
+        "ceiling": (BARE_PORT, "/insert"),
+        "floor": (BARE_PORT, f"/door/{seeded.event_id}"),
+        "checkin": (RAPPORT_PORT, f"/api/v1/events/{seeded.event_id}/check-in/scans"),
+    }
+    results: dict[str, list[dict[str, float]]] = {name: [] for name in paths}
+    split: dict[str, list[list[int]]] = {name: [] for name in paths}
+    # the warm-up round and each measured round give each load its own slice of badges
+    per_load = BADGES // ((args.rounds + 1) * len(paths))
     try:
         for n in range(args.rounds + 1):
-            tokens = write_tokens(
-                tmp / f"tokens{n}.txt", seeded.tokens[n * slices : (n + 1) * slices]
-            )
-            seconds = 3 if n == 0 else args.seconds  # round 0 warms both servers up
-            common = {
-                "tokens_file": tokens,
-                "seeded": seeded,
-                "connections": args.connections,
-                "seconds": seconds,
-            }
-            ceiling = run_wrk(port=BARE_PORT, path="/insert", **common)
-            checkin = run_wrk(port=RAPPORT_PORT, path=scan_path, **common)
-            if n:
-                results["ceiling"].append(ceiling)
-                results["checkin"].append(checkin)
-            print(f"round {n}: ceiling {ceiling}\n         checkin {checkin}", flush=True)
+            seconds = 3 if n == 0 else args.seconds  # round 0 warms the servers up
+            line = []
+            for k, (name, (port, path)) in enumerate(paths.items()):
+                first = (n * len(paths) + k) * per_load
+                tokens = write_tokens(
+                    tmp / f"tokens{n}-{name}.txt", seeded.tokens[first : first + per_load]
+                )
+                counter = connections_per_process(port, seconds / 2, split[name] if n else [])
+                figures = run_wrk(
+                    port=port,
+                    path=path,
+                    tokens_file=tokens,
+                    seeded=seeded,
+                    connections=args.connections,
+                    seconds=seconds,
+                )
+                counter.join()
+                if n:
+                    results[name].append(figures)
+                line.append(f"{name} {figures}")
+            print(f"round {n}: " + "\n         ".join(line), flush=True)
     finally:
         stop_server(rapport)
         stop_server(bare)
 
+    # Rapport's rows only (device "wrk"); the floor writes device "floor"
     rows = asyncio.run(
         fetch(
-            "SELECT (SELECT count(*) FROM check_ins WHERE undone_at IS NULL) AS live, "
-            "(SELECT count(DISTINCT attendee_id) FROM check_ins) AS people, "
-            "(SELECT count(*) FROM check_in_scans) AS scans, "
-            "(SELECT count(*) FROM check_in_scans WHERE outcome = 'ok') AS ok, "
-            "(SELECT count(*) FROM check_in_scans WHERE outcome = 'already_checked_in') AS again"
+            "SELECT (SELECT count(*) FROM check_ins WHERE undone_at IS NULL AND device = 'wrk') "
+            "AS live, (SELECT count(DISTINCT attendee_id) FROM check_ins WHERE device = 'wrk') "
+            "AS people, (SELECT count(*) FROM check_in_scans WHERE device = 'wrk') AS scans, "
+            "(SELECT count(*) FROM check_in_scans WHERE device = 'wrk' AND outcome = 'ok') AS ok, "
+            "(SELECT count(*) FROM check_in_scans WHERE device = 'wrk' "
+            "AND outcome = 'already_checked_in') AS again"
         )
     )
     db = dict(rows[0])
-    best = max(range(args.rounds), key=lambda i: results["checkin"][i]["rps"])
-    summary = {
+
+    def ratio(over: str, under: str) -> list[float]:
+        pairs = zip(results[over], results[under], strict=True)
+        return [round(a["rps"] / b["rps"], 3) for a, b in pairs]
+
+    summary: dict[str, object] = {
         "benchmark": "checkin_pg",
         "connections": args.connections,
         "seconds": args.seconds,
         "rounds": args.rounds,
-        "ceiling_rps": [r["rps"] for r in results["ceiling"]],
-        "checkin_rps": [r["rps"] for r in results["checkin"]],
-        "ratio": [
-            round(c["rps"] / b["rps"], 3)
-            for c, b in zip(results["checkin"], results["ceiling"], strict=True)
-        ],
-        "ceiling_p50_ms": [r["p50_ms"] for r in results["ceiling"]],
-        "ceiling_p99_ms": [r["p99_ms"] for r in results["ceiling"]],
-        "checkin_p50_ms": [r["p50_ms"] for r in results["checkin"]],
-        "checkin_p99_ms": [r["p99_ms"] for r in results["checkin"]],
+    }
+    for name in paths:
+        summary[f"{name}_rps"] = [r["rps"] for r in results[name]]
+        summary[f"{name}_p50_ms"] = [r["p50_ms"] for r in results[name]]
+        summary[f"{name}_p99_ms"] = [r["p99_ms"] for r in results[name]]
+        summary[f"{name}_connections_per_process"] = split[name]
+    summary |= {
+        "ratio": ratio("checkin", "ceiling"),
+        "floor_ratio": ratio("floor", "ceiling"),
+        "checkin_vs_floor": ratio("checkin", "floor"),
         "checkin_max_ms": [r["max_ms"] for r in results["checkin"]],
-        "errors": sum(r["errors"] for r in results["checkin"] + results["ceiling"]),
-        "best_round": best,
+        "errors": sum(r["errors"] for rs in results.values() for r in rs),
         "db_live_check_ins": db["live"],
         "db_people_checked_in": db["people"],
         "db_scans": db["scans"],
