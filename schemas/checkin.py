@@ -165,6 +165,9 @@ class RecentScan(BaseModel):
     name: str | None
     scanned_at: datetime
     received_at: datetime
+    undone_at: datetime | None = Field(
+        default=None, description="When staff took back the check-in this scan made, if they did"
+    )
 
 
 class CheckInStats(BaseModel):

@@ -87,8 +87,9 @@ async def check_in_stats(session: AsyncSession, *, event: Event) -> CheckInStats
     ).all()
     recent = (
         await session.execute(
-            select(CheckInScan, Attendee.name)
+            select(CheckInScan, Attendee.name, CheckIn.undone_at)
             .outerjoin(Attendee, Attendee.id == CheckInScan.attendee_id)
+            .outerjoin(CheckIn, CheckIn.id == CheckInScan.check_in_id)
             .where(CheckInScan.event_id == event.id)
             .order_by(CheckInScan.received_at.desc(), CheckInScan.id)
             .limit(RECENT_SCANS)
@@ -112,8 +113,9 @@ async def check_in_stats(session: AsyncSession, *, event: Event) -> CheckInStats
                 name=name,
                 scanned_at=scan.scanned_at,
                 received_at=scan.received_at,
+                undone_at=undone_at,
             )
-            for scan, name in recent
+            for scan, name, undone_at in recent
         ],
         generated_at=utcnow(),
     )

@@ -103,6 +103,7 @@ export interface RecentScan {
   name: string | null;
   scanned_at: string;
   received_at: string;
+  undone_at: string | null;
 }
 
 export interface CheckInStats {

@@ -189,6 +189,43 @@ def test_live_view_shows_the_count_and_chart_and_updates_itself(
     assert streamed, "the live view should follow the server-sent event stream"
     assert re.search(r"\d+ of \d+ checked in", page.locator(".live-figure").inner_text())
 
+    # Staff take that check-in back: its line says so instead of staying green.
+    check_in_id = latest["check_in"]["id"]  # type: ignore[index]
+    staff.send("POST", f"/events/{event_id}/check-ins/{check_in_id}/undo", {"reason": "e2e"})
+    undone = page.locator(".live-recent li.live-outcome-undone")
+    expect(undone.first).to_contain_text(latest["attendee"]["name"], timeout=5_000)  # type: ignore[index]
+    expect(undone.first).to_contain_text("Checked in, undone at")
+    expect(page.locator(".live-checked-in")).to_have_text(str(expected))
+
+    # Opened with no connection, the page says so rather than loading for ever.
+    phone.set_offline(True)
+    try:
+        page.reload()
+        expect(page.get_by_role("alert")).to_contain_text("Could not reach Rapport", timeout=10_000)
+        expect(page.get_by_text("Loading the live view…")).to_have_count(0)
+    finally:
+        phone.set_offline(False)
+
+
+def test_the_door_screens_tell_an_attendee_no_without_asking_the_server_for_door_data(
+    live_server: LiveServer, people: DemoPeople, phone: BrowserContext
+) -> None:
+    event_id = demo_event(people.organizer)["id"]
+    refused: list[str] = []
+    phone.on("response", lambda r: refused.append(r.url) if r.status == 403 else None)
+    share_session(phone, people.attendee, live_server)
+    page = phone.new_page()
+    for path, title, words in (
+        ("door", "Door scanner", "Only the door team can scan badges."),
+        ("live", "Live view", "Only the door team can see the live view."),
+    ):
+        page.goto(live_server.url(f"/events/{event_id}/{path}"))
+        expect(page.get_by_role("heading", name=title)).to_be_visible()
+        expect(page.get_by_role("alert")).to_contain_text(words)
+        expect(page.get_by_role("link", name="Back to the event")).to_be_visible()
+    page.wait_for_timeout(500)  # a pack or stats request would have been answered by now
+    assert refused == [], f"door data requested by an attendee: {refused}"
+
 
 def test_without_a_camera_the_door_says_so_and_checks_in_by_name(
     live_server: LiveServer, people: DemoPeople, phone: BrowserContext, artifacts: Path

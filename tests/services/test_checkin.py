@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from schemas.checkin import DoorSettingsPatch
+from schemas.checkin import DoorSettingsPatch, ScanAnswer
 from services import badges, checkin, checkin_records, checkin_settings, checkin_stats, spreadsheet
 from services.db import utcnow
 from services.errors import Forbidden, NotFound
@@ -293,6 +293,24 @@ async def test_stats_count_gates_arrivals_and_failed_scans_by_reason(db: AsyncSe
     assert len(stats.recent_scans) == 5 and stats.recent_scans[0].outcome == "already_checked_in"
     svg = checkin_stats.arrivals_svg(stats, title="<Conf>")
     assert svg.startswith("<svg") and "&lt;Conf&gt;" in svg and "<Conf>" not in svg
+
+
+async def test_recent_scans_say_when_the_check_in_they_made_was_undone(db: AsyncSession) -> None:
+    event = await factories.event(db)
+    staff = await factories.user(db)
+    _, badge = await factories.attendee(db, event=event)
+    first = await scan(db, event, badge.token)
+    assert isinstance(first, ScanAnswer) and first.check_in is not None
+    await checkin_records.undo_check_in(
+        db, event=event, check_in_id=first.check_in.id, by_user=staff, reason="wrong person"
+    )
+    again = await scan(db, event, badge.token)
+    assert isinstance(again, ScanAnswer)
+    stats = await checkin_stats.check_in_stats(db, event=event)
+    by_id = {s.scan_id: s for s in stats.recent_scans}
+    assert by_id[first.scan_id].outcome == "ok" and by_id[first.scan_id].undone_at is not None
+    assert by_id[again.scan_id].outcome == "ok" and by_id[again.scan_id].undone_at is None
+    assert (stats.checked_in, stats.undone) == (1, 1)
 
 
 async def test_csv_export_opens_in_a_spreadsheet_and_defuses_formulas(db: AsyncSession) -> None:

@@ -21,11 +21,15 @@ const HEADLINES: Record<ScanOutcome, string> = {
   not_open: "Check-in not open",
 };
 
+/** 24-hour wall-clock time at the event, as the server words its answers ("09:02"). */
 function clock(iso: string, timezone: string): string {
   try {
-    return new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", timeZone: timezone }).format(
-      new Date(iso),
-    );
+    return new Intl.DateTimeFormat(undefined, {
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+      timeZone: timezone,
+    }).format(new Date(iso));
   } catch {
     return iso.slice(11, 16);
   }

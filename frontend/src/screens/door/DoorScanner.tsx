@@ -2,8 +2,7 @@
 // (green, amber or red) and scanning resumes by itself. The last green one can be undone.
 // People without a badge are found by name below the scanner.
 import { useEffect, useState } from "preact/hooks";
-import { api, ApiError } from "../../api";
-import { ErrorBox } from "../../components/ErrorBox";
+import { api } from "../../api";
 import { Loading } from "../../components/Loading";
 import { announce } from "../../components/Status";
 import { doorApi, newAttempt, type ScanAnswer } from "../../door-api";
@@ -18,16 +17,19 @@ import { ManualCheckIn } from "./ManualCheckIn";
 import { resultFromAnswer, ScanResult, type ShownResult, vibrateFor } from "./ScanResult";
 import "../../door.css";
 import { LoadFailed } from "../../components/LoadFailed";
+import { NotDoorTeam } from "./NotDoorTeam";
 
 const GREEN_MS = 1500;
 const OTHER_MS = 2500; // amber and red need a moment more: staff have something to do
 const PACK_REFRESH_MS = 60_000;
 
-/** The event's offline pack: the kept one at once, a fresh one whenever online. */
-function useDoorPack(eventId: string) {
+/** The event's offline pack: the kept one at once, a fresh one whenever online. Only for the
+ * door team (`enabled`): nobody else may download it. */
+function useDoorPack(eventId: string, enabled: boolean) {
   const [pack, setPack] = useState<StoredPack | null>(null);
   const [online, setOnline] = useState(navigator.onLine);
   useEffect(() => {
+    if (!enabled) return;
     let live = true;
     const fetchPack = () => {
       if (!navigator.onLine) return;
@@ -52,7 +54,7 @@ function useDoorPack(eventId: string) {
       window.removeEventListener("online", goneOnline);
       window.removeEventListener("offline", goneOffline);
     };
-  }, [eventId]);
+  }, [eventId, enabled]);
   return { pack, online };
 }
 
@@ -65,7 +67,9 @@ export default function DoorScanner({ params }: ScreenProps) {
   const [lastGreen, setLastGreen] = useState<ScanAnswer | null>(null);
   const [lastLine, setLastLine] = useState<ShownResult | null>(null);
   const [refresh, setRefresh] = useState(0);
-  const door = useDoorPack(eventId);
+  const roles = event.data?.roles ?? [];
+  const doorTeam = roles.includes("staff") || roles.includes("organizer");
+  const door = useDoorPack(eventId, doorTeam);
 
   function show(shown: ShownResult, answer?: ScanAnswer) {
     vibrateFor(shown.color);
@@ -140,17 +144,13 @@ export default function DoorScanner({ params }: ScreenProps) {
   if (event.error || !event.data) {
     return <LoadFailed title="The door scanner could not open" error={event.error} />;
   }
-  const roles = event.data.roles;
-  if (!roles.includes("staff") && !roles.includes("organizer")) {
-    const refused = new ApiError(403, "forbidden", "Only the door team can scan badges.");
+  if (!doorTeam) {
     return (
-      <section class="panel">
-        <h1 tabIndex={-1}>Door scanner</h1>
-        <ErrorBox error={refused} />
-        <p>
-          <a href={`/events/${eventId}`}>Back to the event</a>
-        </p>
-      </section>
+      <NotDoorTeam
+        eventId={eventId}
+        title="Door scanner"
+        message="Only the door team can scan badges."
+      />
     );
   }
 

@@ -42,7 +42,7 @@ export function GatePicker({
       <TextField
         label="Gate"
         name="gate"
-        hint="Which door or desk you scan at, e.g. A. This phone remembers it."
+        hint="Which door or desk you scan at, e.g. A (up to 60 characters). This phone remembers it."
         maxLength={60}
         value={gate}
         onValue={setGate}

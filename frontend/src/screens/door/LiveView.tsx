@@ -13,6 +13,7 @@ import type { ScreenProps } from "../../router";
 import { ArrivalsChart } from "./ArrivalsChart";
 import "../../door.css";
 import { LoadFailed } from "../../components/LoadFailed";
+import { NotDoorTeam } from "./NotDoorTeam";
 
 const POLL_MS = 3000;
 
@@ -25,10 +26,11 @@ const OUTCOME_WORDS: Record<ScanOutcome, string> = {
   not_open: "Not open",
 };
 
-/** The live figures while the page is visible: from the server-sent event stream, or by
- * polling every 3 s where there is no EventSource or the stream is refused. An error keeps
- * the last figures shown. */
-function useLiveStats(eventId: string) {
+/** The live figures while the page is visible (and `enabled`: only the door team may see
+ * them): from the server-sent event stream, or by polling every 3 s where there is no
+ * EventSource or the stream is refused. While the stream is down (offline, server restarting)
+ * one fetch per reconnect attempt says why. An error keeps the last figures shown. */
+function useLiveStats(eventId: string, enabled: boolean) {
   const [stats, setStats] = useState<CheckInStats | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [mode, setMode] = useState<"stream" | "poll">(() =>
@@ -36,12 +38,12 @@ function useLiveStats(eventId: string) {
   );
 
   useEffect(() => {
+    if (!enabled) return;
     let live = true;
     let timer = 0;
     let source: EventSource | null = null;
 
-    async function poll() {
-      window.clearTimeout(timer);
+    async function fetchOnce() {
       try {
         const next = await doorApi.stats(eventId);
         if (!live) return;
@@ -50,6 +52,11 @@ function useLiveStats(eventId: string) {
       } catch (err) {
         if (live) setError(asApiError(err));
       }
+    }
+
+    async function poll() {
+      window.clearTimeout(timer);
+      await fetchOnce();
       if (live && !document.hidden) timer = window.setTimeout(poll, POLL_MS);
     }
 
@@ -61,9 +68,12 @@ function useLiveStats(eventId: string) {
         setError(null);
       });
       source.onerror = () => {
-        // A dropped stream reconnects by itself; a refused one is closed: poll instead, which
-        // also says why (signed out, not on the door team …).
-        if (source?.readyState === EventSource.CLOSED && live) setMode("poll");
+        // A refused stream is closed: poll instead, which also says why (signed out …). A
+        // dropped one reconnects by itself; meanwhile a plain fetch says what is wrong
+        // (offline …) instead of leaving the page loading.
+        if (!live) return;
+        if (source?.readyState === EventSource.CLOSED) setMode("poll");
+        else void fetchOnce();
       };
     }
 
@@ -87,20 +97,31 @@ function useLiveStats(eventId: string) {
       stop();
       document.removeEventListener("visibilitychange", onVisibility);
     };
-  }, [eventId, mode]);
+  }, [eventId, mode, enabled]);
   return { stats, error };
 }
 
 export default function LiveView({ params }: ScreenProps) {
   const eventId = params.id;
   const event = useApi(() => api.event(eventId), [eventId]);
-  const { stats, error } = useLiveStats(eventId);
+  const roles = event.data?.roles ?? [];
+  const doorTeam = roles.includes("staff") || roles.includes("organizer");
+  const { stats, error } = useLiveStats(eventId, doorTeam);
 
   if (event.error) {
     return <LoadFailed title="The live view could not open" error={event.error} />;
   }
+  if (event.data && !doorTeam) {
+    return (
+      <NotDoorTeam
+        eventId={eventId}
+        title="Live view"
+        message="Only the door team can see the live view."
+      />
+    );
+  }
   if (!event.data || (!stats && !error)) return <Loading label="Loading the live view…" />;
-  const { timezone, name, roles } = event.data;
+  const { timezone, name } = event.data;
   const clock = new Intl.DateTimeFormat(undefined, {
     timeZone: timezone,
     hour: "2-digit",
@@ -201,11 +222,16 @@ export default function LiveView({ params }: ScreenProps) {
             ) : (
               <ul class="people live-recent">
                 {stats.recent_scans.map((scan) => (
-                  <li key={scan.scan_id} class={`live-outcome-${scan.outcome}`}>
+                  <li
+                    key={scan.scan_id}
+                    class={scan.undone_at ? "live-outcome-undone" : `live-outcome-${scan.outcome}`}
+                  >
                     <span class="person-name">{scan.name ?? "Unknown"}</span>
                     <span class="person-meta">
-                      {OUTCOME_WORDS[scan.outcome] ?? scan.outcome} ·{" "}
-                      {clock.format(new Date(scan.scanned_at))}
+                      {scan.undone_at
+                        ? `Checked in, undone at ${clock.format(new Date(scan.undone_at))}`
+                        : (OUTCOME_WORDS[scan.outcome] ?? scan.outcome)}{" "}
+                      · {clock.format(new Date(scan.scanned_at))}
                       {scan.gate ? ` · gate ${scan.gate}` : ""}
                       {scan.method === "self" ? " · self" : ""}
                       {scan.method === "manual" ? " · by name" : ""}
