@@ -351,3 +351,39 @@ def test_organizer_prints_chosen_badges_and_reissues_a_lost_one(
     after = organizer.get(f"/events/{event_id}/attendees/{person['id']}/badge.svg").text
     assert after != before, "the badge QR should hold a new token"
     badges.screenshot(path=artifacts / "door-badges-panel.png")
+
+    # Namesakes are told apart by email; a broad search says how many it holds back.
+    expect(badges.locator(".badge-pick li").first).to_contain_text(email)
+    badges.get_by_label("Find attendees for badges").fill("demo.rapport.example")
+    badges.get_by_role("button", name="Find").click()
+    expect(badges.locator(".badge-pick li")).to_have_count(10)
+    expect(badges).to_contain_text("Showing 10 of")
+    badges.get_by_role("button", name="Show more").click()
+    expect(badges.locator(".badge-pick li").nth(10)).to_be_visible()
+
+
+def test_the_door_window_form_refuses_an_empty_box_and_saves_an_untouched_one_as_shown(
+    people: DemoPeople, live_server: LiveServer, phone: BrowserContext
+) -> None:
+    organizer = people.organizer
+    event_id = demo_event(organizer)["id"]
+    before = organizer.get(f"/events/{event_id}/check-in/settings").json()
+    share_session(phone, organizer, live_server)
+    page = phone.new_page()
+    page.goto(live_server.url(f"/events/{event_id}"))
+    box = page.get_by_label("Door opens, in minutes before the start")
+    window = box.locator("xpath=ancestor::form")
+    expect(box).to_have_value(str(before["opens_minutes_before_start"]))
+    box.fill("")
+    window.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("alert")).to_contain_text("whole number from 0 to 10080")
+    assert organizer.get(f"/events/{event_id}/check-in/settings").json() == before
+
+    page.reload()
+    window = page.get_by_label("Door opens, in minutes before the start").locator(
+        "xpath=ancestor::form"
+    )
+    window.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_contain_text("The check-in window is saved.")
+    after = organizer.get(f"/events/{event_id}/check-in/settings").json()
+    assert after["opens_minutes_before_start"] == before["opens_minutes_before_start"]

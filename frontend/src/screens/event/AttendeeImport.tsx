@@ -34,7 +34,8 @@ export function AttendeeImport({ eventId }: { eventId: string }) {
       <h2 id="import-title">Import attendees</h2>
       <p class="muted">
         A CSV file with the columns <code>name</code>, <code>email</code>, <code>company</code>,{" "}
-        <code>title</code>. People already on the list are matched by email and updated.
+        <code>title</code>. People already on the list are matched by email and updated. Everyone
+        new gets their invitation by email at once, with a personal sign-in link to their badge.
       </p>
       <form class="stack" onSubmit={submit}>
         <div class="field">

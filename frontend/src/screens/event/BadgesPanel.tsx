@@ -16,11 +16,13 @@ const LAYOUTS: Record<string, BadgeLayout> = {
 };
 const MAX_SELECTED = 200; // the GET link's limit; more is "all"
 const PAGE_SIZE = 10;
+const MAX_PAGE = 200; // the API's largest page
 
 export function BadgesPanel({ eventId }: { eventId: string }) {
   const [layoutName, setLayoutName] = useState(Object.keys(LAYOUTS)[0]);
   const [query, setQuery] = useState("");
   const [submitted, setSubmitted] = useState("");
+  const [limit, setLimit] = useState(PAGE_SIZE);
   const [selected, setSelected] = useState<Map<string, string>>(new Map());
   const [reissued, setReissued] = useState<{ id: string; name: string } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -28,9 +30,9 @@ export function BadgesPanel({ eventId }: { eventId: string }) {
   const found = useApi(
     () =>
       submitted
-        ? api.attendees(eventId, { q: submitted, limit: PAGE_SIZE, offset: 0 })
+        ? api.attendees(eventId, { q: submitted, limit, offset: 0 })
         : Promise.resolve(null),
-    [eventId, submitted],
+    [eventId, submitted, limit],
   );
 
   function toggle(person: Attendee, on: boolean) {
@@ -113,6 +115,7 @@ export function BadgesPanel({ eventId }: { eventId: string }) {
         onSubmit={(e) => {
           e.preventDefault();
           setSubmitted(query.trim());
+          setLimit(PAGE_SIZE);
         }}
       >
         <label class="visually-hidden" for="badge-search">
@@ -145,7 +148,10 @@ export function BadgesPanel({ eventId }: { eventId: string }) {
                 />
                 <span>
                   <span class="person-name">{person.name}</span>
-                  <span class="person-meta"> {person.company}</span>
+                  <span class="person-meta">
+                    {" "}
+                    {[person.company, person.email].filter(Boolean).join(" · ")}
+                  </span>
                 </span>
               </label>
               <button type="button" class="button button-quiet" onClick={() => reissue(person)}>
@@ -154,6 +160,22 @@ export function BadgesPanel({ eventId }: { eventId: string }) {
             </li>
           ))}
         </ul>
+      )}
+      {found.data && found.data.total > found.data.items.length && (
+        <p class="muted">
+          Showing {found.data.items.length} of {found.data.total}.{" "}
+          {limit < MAX_PAGE ? (
+            <button
+              type="button"
+              class="button button-quiet"
+              onClick={() => setLimit(Math.min(MAX_PAGE, limit * 4))}
+            >
+              Show more
+            </button>
+          ) : (
+            "Narrow the search to see the others."
+          )}
+        </p>
       )}
     </section>
   );

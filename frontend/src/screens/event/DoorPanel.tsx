@@ -74,9 +74,13 @@ function DoorSettingsForm({ eventId, timezone }: { eventId: string; timezone: st
 
   function saveWindow(event: Event) {
     event.preventDefault();
-    const minutes = Number(opensBefore);
-    if (!Number.isInteger(minutes) || minutes < 0) {
-      setError(new ApiError(422, "invalid", "Give the minutes as a whole number, 0 or more."));
+    // An untouched box saves what it shows; an emptied one is a mistake, not 0.
+    const typed = (opensBefore ?? String(current!.opens_minutes_before_start)).trim();
+    const minutes = Number(typed);
+    if (typed === "" || !Number.isInteger(minutes) || minutes < 0 || minutes > 10080) {
+      setError(
+        new ApiError(422, "invalid", "Give the minutes as a whole number from 0 to 10080 (a week)."),
+      );
       return;
     }
     void change(
