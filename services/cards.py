@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from schemas.cards import CardIn, CardSettingsIn
 from services.db import utcnow
 from services.errors import FieldProblem, Invalid, NotFound
-from services.models import Card, Pitch, User
+from services.models import Attendee, Card, Pitch, User
 from services.models.contacts import (
     CARD_FIELDS,
     DEFAULT_SHARED_FIELDS,
@@ -111,15 +111,16 @@ def clean_tags(tags: list[str]) -> list[str]:
     return list(seen.values())
 
 
-def _new_card(user: User) -> Card:
-    """What a card starts as: the account's name and email, every other field empty."""
+def _new_card(user: User, registration: Attendee | None) -> Card:
+    """What a card starts as: the account's name and email, and the title and company the
+    user was registered with at their latest event (as on their badge); the rest empty."""
     now = utcnow()
     return Card(
         user_id=user.id,
         name=user.name,
         email=user.email,
-        title="",
-        company="",
+        title=registration.title if registration else "",
+        company=registration.company if registration else "",
         phone="",
         linkedin_url="",
         website="",
@@ -135,20 +136,33 @@ def _new_card(user: User) -> Card:
     )
 
 
+async def _latest_registration(session: AsyncSession, *, user_id: uuid.UUID) -> Attendee | None:
+    """The user's latest registration that names a title or company, if any."""
+    return await session.scalar(
+        select(Attendee)
+        .where(Attendee.user_id == user_id, (Attendee.title != "") | (Attendee.company != ""))
+        .order_by(Attendee.created_at.desc())
+        .limit(1)
+    )
+
+
 async def read_card(session: AsyncSession, *, user: User) -> Card:
     """The user's card for reading: the saved one, or what it starts as (not saved).
 
     Reads never write, so GET requests stay read-only transactions (on SQLite a read that
     turns into a write can fail with "database is locked" when another request wrote first).
     """
-    return await card_of(session, user_id=user.id) or _new_card(user)
+    card = await card_of(session, user_id=user.id)
+    if card is None:
+        card = _new_card(user, await _latest_registration(session, user_id=user.id))
+    return card
 
 
 async def get_card(session: AsyncSession, *, user: User) -> Card:
     """The user's card to change, saved on first use from their account name and email."""
     card = await card_of(session, user_id=user.id)
     if card is None:
-        card = _new_card(user)
+        card = _new_card(user, await _latest_registration(session, user_id=user.id))
         session.add(card)
         await session.flush()
     return card

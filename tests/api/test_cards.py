@@ -88,3 +88,22 @@ async def test_reading_a_card_never_made_shows_the_defaults_and_writes_nothing(
     assert saved.status_code == 200
     await db.rollback()  # end this session's read snapshot
     assert await db.scalar(select(func.count()).select_from(Card)) == 1
+
+
+async def test_a_new_card_starts_with_the_title_and_company_of_the_latest_registration(
+    db: AsyncSession, make_client: ClientFactory
+) -> None:
+    user = await factories.user(db, name="Zoë Ångström")
+    older, newer = await factories.event(db), await factories.event(db)
+    await factories.attendee(db, event=older, person=user, company="Old Co", title="Intern")
+    await factories.attendee(db, event=newer, person=user, company="Acme, Inc.", title="CTO")
+    await factories.attendee(db, event=await factories.event(db), person=user, company="", title="")
+    client = await make_client(user)
+    card = (await client.get(f"{API}/me/card")).json()
+    assert (card["title"], card["company"]) == ("CTO", "Acme, Inc.")
+    shared = (await client.get(f"{API}/me/card/shared")).json()
+    assert (shared["title"], shared["company"]) == ("CTO", "Acme, Inc.")
+    # Saved on first change, from the same start: what the user did not touch stays.
+    saved = await client.patch(f"{API}/me/card/settings", json={"words_per_minute": 150})
+    assert saved.status_code == 200, saved.text
+    assert (saved.json()["title"], saved.json()["company"]) == ("CTO", "Acme, Inc.")
