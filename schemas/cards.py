@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from schemas.common import OrmModel
+from schemas.common import CardName, OrmModel
 
 CardField = Literal[
     "name",
@@ -28,7 +28,7 @@ class CardIn(BaseModel):
     """Replace my card. Phone numbers are stored in E.164 (give +country or rely on the server's
     default region); URLs must be http(s); LinkedIn must be a linkedin.com/in/ profile."""
 
-    name: str = Field(default="", max_length=200)
+    name: CardName = Field(default="", validate_default=True)
     title: str = Field(default="", max_length=200)
     company: str = Field(default="", max_length=200)
     email: str = Field(default="", max_length=320)

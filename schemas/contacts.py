@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, Field
 
-from schemas.common import ErrorOut, OrmModel
+from schemas.common import ContactName, ErrorOut, OrmModel
 from schemas.notes import NoteOut, PromiseOut
 
 OnDuplicate = Literal["offer", "create", "merge"]
@@ -44,7 +44,7 @@ class ContactIn(ContactFields):
 class ContactPatch(BaseModel):
     """Fields I change become mine: a later withdrawal by the person does not clear them."""
 
-    name: str | None = Field(default=None, max_length=200)
+    name: ContactName | None = None
     title: str | None = Field(default=None, max_length=200)
     company: str | None = Field(default=None, max_length=200)
     email: str | None = Field(default=None, max_length=320)

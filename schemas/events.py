@@ -7,13 +7,13 @@ from datetime import datetime
 
 from pydantic import BaseModel, EmailStr, Field
 
-from schemas.common import OrmModel
+from schemas.common import EventName, OrmModel
 
 
 class EventIn(BaseModel):
     """Times without an offset are read in the event's own time zone."""
 
-    name: str = Field(min_length=1, max_length=200)
+    name: EventName
     venue: str = Field(default="", max_length=300)
     timezone: str = Field(description="IANA time zone, e.g. Europe/Berlin", max_length=64)
     starts_at: datetime
@@ -21,7 +21,7 @@ class EventIn(BaseModel):
 
 
 class EventPatch(BaseModel):
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: EventName | None = None
     venue: str | None = Field(default=None, max_length=300)
     timezone: str | None = Field(default=None, max_length=64)
     starts_at: datetime | None = None

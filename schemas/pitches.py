@@ -8,19 +8,21 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from schemas.common import PitchTitle
+
 TargetSeconds = Literal[30, 60, 90]
 
 
 class PitchIn(BaseModel):
     id: uuid.UUID | None = Field(default=None, description="Client-made id (idempotent)")
-    title: str = Field(min_length=1, max_length=200)
+    title: PitchTitle
     audience: str = Field(default="", max_length=200)
     text: str = Field(default="", max_length=5000)
     target_seconds: TargetSeconds = 60
 
 
 class PitchPatch(BaseModel):
-    title: str | None = Field(default=None, min_length=1, max_length=200)
+    title: PitchTitle | None = None
     audience: str | None = Field(default=None, max_length=200)
     text: str | None = Field(default=None, max_length=5000)
     target_seconds: TargetSeconds | None = None

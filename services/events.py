@@ -31,7 +31,7 @@ def _zone(name: str) -> ZoneInfo:
         raise Invalid(
             f"“{name}” is not a time zone we know. Use an IANA name such as Europe/Berlin.",
             code="unknown_timezone",
-            fields=[FieldProblem("timezone", "unknown IANA time zone")],
+            fields=[FieldProblem("timezone", "Use a time zone such as Europe/Berlin.")],
         )
     try:
         return ZoneInfo(name)
@@ -49,7 +49,7 @@ def _check_times(starts_at: datetime, ends_at: datetime) -> None:
         raise Invalid(
             "The event must end after it starts.",
             code="ends_before_start",
-            fields=[FieldProblem("ends_at", "must be after starts_at")],
+            fields=[FieldProblem("ends_at", "The end must be after the start.")],
         )
 
 

@@ -28,6 +28,18 @@ export class ApiError extends Error {
   fieldMessage(field: string): string | undefined {
     return this.fields.find((f) => f.field === field)?.message;
   }
+
+  /** Whether asking again may bring another answer: yes for no answer and server trouble,
+   *  and for 408 and 429; no for the other 4xx ("not found", "not yours", a refused request). */
+  get retryable(): boolean {
+    const s = this.status;
+    return s < 400 || s >= 500 || s === 408 || s === 429;
+  }
+}
+
+/** A problem with one field found before asking the server, shown as the server's would be. */
+export function fieldProblem(field: string, message: string): ApiError {
+  return new ApiError(400, "invalid", message, [{ field, message, line: null }]);
 }
 
 export const NETWORK_DETAIL = "Could not reach Rapport. Check your connection and try again.";

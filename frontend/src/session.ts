@@ -1,12 +1,15 @@
 // Who is signed in, for every screen: loaded once at start, set after a sign-in link is used,
 // cleared on sign-out or when the server answers 401.
-import { api, fetchMe, type Me, setCsrfToken } from "./api";
+import { api, ApiError, fetchMe, type Me, setCsrfToken } from "./api";
 import { createStore } from "./store";
 
 export type SessionState =
   | { status: "loading" }
   | { status: "anonymous" }
   | { status: "signed-in"; me: Me }
+  /** Between "Sign out" and the server's answer: screens that need a session are put away,
+   *  so none asks for its data with a session about to end (and gets 401s). */
+  | { status: "signing-out"; me: Me }
   | { status: "unreachable"; detail: string };
 
 export const session = createStore<SessionState>({ status: "loading" });
@@ -34,13 +37,25 @@ export function forgetSession(): void {
   session.set({ status: "anonymous" });
 }
 
-/** End the session on the server and here. */
-export async function signOut(): Promise<void> {
+/** End the session on the server and here. `leave` runs once the server has ended it and
+ *  before this app forgets who was signed in: it goes to a page that needs no session, so the
+ *  open page is not sent to sign in again (with itself, or /signin, as where to come back to).
+ *  If the server cannot be reached, the session stays as it was and the error is thrown. */
+export async function signOut(leave: () => void): Promise<void> {
+  const before = session.get();
+  if (before.status !== "signed-in") return;
+  session.set({ status: "signing-out", me: before.me });
   try {
     await api.signOut();
-  } finally {
-    forgetSession();
+  } catch (error) {
+    // 401: the session had already ended (elsewhere, or it ran out) — signed out all the same.
+    if (!(error instanceof ApiError && error.status === 401)) {
+      session.set(before);
+      throw error;
+    }
   }
+  leave();
+  forgetSession();
 }
 
 /** The signed-in user, or null. */

@@ -42,9 +42,11 @@ async def test_bad_phone_and_url_are_400_with_the_field(
     db: AsyncSession, make_client: ClientFactory
 ) -> None:
     client = await make_client(await factories.user(db))
-    phone = await client.put(f"{API}/me/card", json={"phone": "12"})
+    phone = await client.put(f"{API}/me/card", json={"name": "Dana", "phone": "12"})
     assert phone.status_code == 400 and phone.json()["fields"][0]["field"] == "phone"
-    url = await client.put(f"{API}/me/card", json={"website": "javascript:alert(1)"})
+    url = await client.put(
+        f"{API}/me/card", json={"name": "Dana", "website": "javascript:alert(1)"}
+    )
     assert url.status_code == 400 and url.json()["error"] == "bad_url"
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
+
 import httpx
+import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -37,18 +40,65 @@ async def test_malformed_json_is_a_422_with_fields(client: httpx.AsyncClient) ->
         "/api/v1/auth/sign-in", content=b"{not json", headers={"content-type": "application/json"}
     )
     assert response.status_code == 422 and set(response.json()) == SHAPE
+    assert response.json()["detail"] == "The request is not in the expected form."
     missing = await client.post("/api/v1/auth/verify", json={})
     assert missing.status_code == 422
     assert missing.json()["fields"] == [
-        {"field": "token", "message": "Field required", "line": None}
+        {"field": "token", "message": "Fill this in.", "line": None}
     ]
 
 
-async def test_bad_path_parameter_is_a_422(db: AsyncSession, make_client: ClientFactory) -> None:
+@pytest.mark.parametrize(
+    ("path", "code", "detail"),
+    [
+        (
+            "/api/v1/events/not-a-uuid",
+            "event_not_found",
+            "No such event, or you are not part of it.",
+        ),
+        (
+            "/api/v1/events/nope/attendees",
+            "event_not_found",
+            "No such event, or you are not part of it.",
+        ),
+        ("/api/v1/contacts/doesnotexist", "contact_not_found", "No such contact."),
+        ("/api/v1/pitches/123", "pitch_not_found", "No such pitch."),
+    ],
+)
+async def test_a_path_id_that_is_not_a_uuid_is_not_found_like_an_unknown_one(
+    db: AsyncSession, make_client: ClientFactory, path: str, code: str, detail: str
+) -> None:
     client = await make_client(await factories.user(db))
-    response = await client.get("/api/v1/events/not-a-uuid")
-    assert response.status_code == 422 and set(response.json()) == SHAPE
-    assert response.json()["fields"][0]["field"] == "event_id"
+    response = await client.get(path)
+    assert response.status_code == 404
+    assert response.json() == {"error": code, "detail": detail, "fields": []}
+    unknown = await client.get(path.replace(path.split("/")[4], str(uuid.uuid4())))
+    assert (unknown.status_code, unknown.json()["detail"]) == (404, detail)
+
+
+async def test_a_bad_query_parameter_is_still_a_422(
+    db: AsyncSession, make_client: ClientFactory
+) -> None:
+    client = await make_client(await factories.user(db))
+    response = await client.get("/api/v1/events", params={"limit": "many"})
+    assert response.status_code == 422 and response.json()["error"] == "malformed_request"
+    assert response.json()["detail"] == "The request is not in the expected form."
+    assert response.json()["fields"] == [
+        {"field": "limit", "message": "Enter a whole number.", "line": None}
+    ]
+
+
+async def test_field_problems_are_told_in_the_words_of_the_form(
+    db: AsyncSession, make_client: ClientFactory
+) -> None:
+    client = await make_client(await factories.user(db))
+    long_title = await client.post("/api/v1/pitches", json={"title": "x" * 201})
+    assert long_title.status_code == 422
+    assert long_title.json()["detail"] == "Use at most 200 characters."
+    assert long_title.json()["fields"][0]["field"] == "title"
+    two = await client.post("/api/v1/pitches", json={"title": " ", "text": "x" * 5001})
+    assert two.json()["detail"].startswith("Some of what you entered needs a change")
+    assert {f["field"] for f in two.json()["fields"]} == {"title", "text"}
 
 
 async def test_domain_errors_and_crashes_use_the_shape() -> None:

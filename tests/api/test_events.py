@@ -128,3 +128,30 @@ async def test_staff_invitation_is_idempotent_and_its_link_signs_in(
     assert verified.status_code == 200 and verified.json()["next"] == f"/events/{event.id}"
     mine = await door.get(f"{EVENTS}/{event.id}")
     assert mine.status_code == 200 and mine.json()["roles"] == ["staff"]
+
+
+async def test_an_end_before_the_start_is_told_in_plain_words(
+    db: AsyncSession, make_client: ClientFactory
+) -> None:
+    client = await make_client(await factories.user(db, is_organizer=True))
+    response = await client.post(EVENTS, json={**BODY, "ends_at": "2030-06-01T08:00:00"})
+    assert response.status_code == 400
+    assert response.json()["fields"] == [
+        {"field": "ends_at", "message": "The end must be after the start.", "line": None}
+    ]
+
+
+async def test_inviting_staff_at_a_half_address_says_what_a_full_one_looks_like(
+    db: AsyncSession, make_client: ClientFactory
+) -> None:
+    organizer = await factories.user(db, is_organizer=True)
+    event = await factories.event(db, organizer=organizer)
+    client = await make_client(organizer)
+    response = await client.post(f"{EVENTS}/{event.id}/staff", json={"email": "x@y"})
+    assert response.status_code == 422
+    message = "Enter a full email address, like name@example.com."
+    assert response.json() == {
+        "error": "malformed_request",
+        "detail": message,
+        "fields": [{"field": "email", "message": message, "line": None}],
+    }

@@ -1,5 +1,5 @@
-// How an API error is shown: the server's plain-words detail, and any problems it listed
-// that do not belong to a field on the screen.
+// How an API error is shown: the server's plain-words detail, any problems it listed that do
+// not belong to a field on the screen, and a way to try again where that can help.
 import type { ComponentChildren } from "preact";
 import type { ApiError } from "../api";
 
@@ -7,26 +7,36 @@ interface Props {
   error: ApiError | undefined | null;
   /** Field names shown next to their inputs, so not listed again here. */
   shownFields?: string[];
+  /** A way to try again ("Try again"): left out when asking again would get the same answer
+   *  (a 4xx other than 408 and 429: not found, not yours, refused). */
   children?: ComponentChildren;
+}
+
+/** "starts_at" or "interests.2" as a person would name it: "Starts at", "Interests". */
+function fieldLabel(field: string): string {
+  const words = field.split(".")[0].replace(/_/g, " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 export function ErrorBox({ error, shownFields = [], children }: Props) {
   if (!error) return null;
   const others = error.fields.filter((f) => !shownFields.includes(f.field));
+  // One problem that the detail already says (the server repeats it there) needs no list.
+  const listed = others.length === 1 && others[0].message === error.detail ? [] : others;
   return (
     <div class="error-box" role="alert">
       <p>{error.detail}</p>
-      {others.length > 0 && (
+      {listed.length > 0 && (
         <ul>
-          {others.map((f, i) => (
+          {listed.map((f, i) => (
             <li key={i}>
-              {f.field ? `${f.field}: ` : ""}
+              {f.field ? `${fieldLabel(f.field)}: ` : ""}
               {f.message}
             </li>
           ))}
         </ul>
       )}
-      {children}
+      {error.retryable && children}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 // The event form, for creating an event and for editing one: name, venue, time zone, start and
 // end. Times are wall-clock times at the event; the server reads them in the event's zone.
 import { useMemo, useState } from "preact/hooks";
-import { ApiError, type EventInput } from "../api";
+import { ApiError, type EventInput, fieldProblem } from "../api";
 import { asApiError } from "../hooks";
 import { browserTimeZone, timeZones } from "../format";
 import { Button } from "./Button";
@@ -32,6 +32,12 @@ export function EventForm({ initial, submitLabel, busyLabel, onSubmit, onCancel 
 
   async function submit(event: Event) {
     event.preventDefault();
+    // `required` lets a name of spaces through; the server refuses it, so say so at once.
+    if (!data.name.trim()) {
+      setError(fieldProblem("name", "Give the event a name."));
+      (event.currentTarget as HTMLFormElement).querySelector<HTMLElement>("[name=name]")?.focus();
+      return;
+    }
     setBusy(true);
     setError(null);
     try {

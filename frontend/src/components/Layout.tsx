@@ -17,8 +17,8 @@ export function Layout({ children }: { children: ComponentChildren }) {
   async function onSignOut() {
     setLeaving(true);
     try {
-      await signOut();
-      navigate("/signin", { replace: true });
+      // To /signin with no "next": signing in again starts from my events, not this page.
+      await signOut(() => navigate("/signin", { replace: true }));
       announce("You are signed out.");
     } catch {
       announce("Could not sign out. Check your connection and try again.", "error");

@@ -18,12 +18,12 @@ export default function EventPage({ params }: ScreenProps) {
 
   if (loaded.loading && !loaded.data) return <Loading label="Loading the event…" />;
   if (loaded.error || !loaded.data) {
-    const missing = loaded.error?.status === 404 || loaded.error?.status === 422;
+    const missing = loaded.error?.status === 404;
     return (
       <LoadFailed
         title={missing ? "Event not found" : "The event could not load"}
         error={loaded.error}
-        onRetry={missing ? undefined : loaded.reload}
+        onRetry={loaded.reload}
       />
     );
   }

@@ -1,10 +1,11 @@
 // /me: my card — what people I meet receive. Each field has a "Share" switch next to it;
 // the server's field errors show next to the field. The headline can be one of my pitches.
 import type { InputHTMLAttributes } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import type { ApiError } from "../../api";
 import { Button } from "../../components/Button";
 import { ErrorBox } from "../../components/ErrorBox";
+import { LoadFailed } from "../../components/LoadFailed";
 import { Loading } from "../../components/Loading";
 import { announce } from "../../components/Status";
 import { type Card, type CardField, type CardInput, people } from "../../contacts-api";
@@ -23,7 +24,7 @@ const TEXT_FIELDS: {
   { key: "title", label: "Title", type: "text", autoComplete: "organization-title" },
   { key: "company", label: "Company", type: "text", autoComplete: "organization" },
   { key: "email", label: "Email", type: "email", autoComplete: "email" },
-  { key: "phone", label: "Phone", type: "tel", autoComplete: "tel", placeholder: "+49 151 2345678" },
+  { key: "phone", label: "Phone", type: "tel", autoComplete: "tel", placeholder: "+49 151 23456789" },
   { key: "linkedin_url", label: "LinkedIn", type: "url", autoComplete: "url", placeholder: "https://www.linkedin.com/in/you" },
   { key: "website", label: "Website", type: "url", autoComplete: "url", placeholder: "https://example.com" },
 ];
@@ -31,24 +32,27 @@ const TEXT_FIELDS: {
 export default function MyCard() {
   const card = useApi(() => people.myCard(), []);
   if (card.loading && !card.data) return <Loading label="Loading your card…" />;
-  if (!card.data) {
-    return (
-      <section class="panel">
-        <h1 tabIndex={-1}>Your card could not load</h1>
-        <ErrorBox error={card.error}>
-          <Button kind="secondary" onClick={card.reload}>
-            Try again
-          </Button>
-        </ErrorBox>
-      </section>
-    );
-  }
+  if (!card.data) return <LoadFailed title="Your card could not load" error={card.error} onRetry={card.reload} />;
   return <CardForm initial={card.data} />;
 }
 
-function inputOf(card: Card): CardInput {
-  const { name, title, company, email, phone, linkedin_url, website, headline, interests } = card;
-  return { name, title, company, email, phone, linkedin_url, website, headline, interests };
+/** What the form holds: the card's fields and which of them are shared. */
+type Draft = CardInput & { shared_fields: CardField[] };
+
+function draftOf(card: Card): Draft {
+  const { name, title, company, email, phone, linkedin_url, website, headline, interests, shared_fields } = card;
+  return { name, title, company, email, phone, linkedin_url, website, headline, interests, shared_fields };
+}
+
+/** The server's card taken into the form, except where the person has changed a field since
+ *  `reference` (what the form last had from the server, or what a save sent): typing is kept. */
+function merged(current: Draft, reference: Draft, server: Draft): Draft {
+  const next: Draft = { ...current };
+  for (const key of Object.keys(server) as (keyof Draft)[]) {
+    const unchanged = JSON.stringify(current[key]) === JSON.stringify(reference[key]);
+    if (unchanged) (next as Record<keyof Draft, unknown>)[key] = server[key];
+  }
+  return next;
 }
 
 function ShareSwitch({ field, label, shared, onToggle }: { field: CardField; label: string; shared: boolean; onToggle: (f: CardField) => void }) {
@@ -61,29 +65,42 @@ function ShareSwitch({ field, label, shared, onToggle }: { field: CardField; lab
 }
 
 function CardForm({ initial }: { initial: Card }) {
+  // `card` is the server's last word (photo, headline pitch); `data` is the form, which only
+  // the person's typing and a save change: a photo or a headline pitch never resets it.
   const [card, setCard] = useState<Card>(initial);
-  const [data, setData] = useState<CardInput>(inputOf(initial));
-  const [shared, setShared] = useState<CardField[]>(initial.shared_fields);
+  const [data, setData] = useState<Draft>(() => draftOf(initial));
+  const fromServer = useRef<Draft>(draftOf(initial));
   const [newInterest, setNewInterest] = useState("");
   const [error, setError] = useState<ApiError | null>(null);
+  const [photoError, setPhotoError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const pitches = useApi(() => people.pitches(), []);
+  const shared = data.shared_fields;
 
-  useEffect(() => {
-    setData(inputOf(card));
-    setShared(card.shared_fields);
-  }, [card]);
+  /** Take a card the server sent; `reference` is what the form's fields are compared with. */
+  function adopt(server: Card, reference: Draft = fromServer.current) {
+    const fresh = draftOf(server);
+    // With a pitch as headline the server sends the pitch's text, not my own line: keep mine.
+    if (server.headline_pitch_id !== null) fresh.headline = reference.headline;
+    fromServer.current = fresh;
+    setCard(server);
+    setData((current) => merged(current, reference, fresh));
+  }
 
   const toggle = (field: CardField) =>
-    setShared(shared.includes(field) ? shared.filter((f) => f !== field) : [...shared, field]);
+    setData((d) => ({
+      ...d,
+      shared_fields: d.shared_fields.includes(field) ? d.shared_fields.filter((f) => f !== field) : [...d.shared_fields, field],
+    }));
   const fieldError = (field: string) => error?.fieldMessage(field);
 
   async function save(event: Event) {
     event.preventDefault();
+    const sent = data;
     setBusy(true);
     setError(null);
     try {
-      setCard(await people.saveCard({ ...data, shared_fields: shared }));
+      adopt(await people.saveCard(sent), sent);
       announce("Your card is saved.", "success");
     } catch (err) {
       setError(asApiError(err));
@@ -94,28 +111,34 @@ function CardForm({ initial }: { initial: Card }) {
 
   async function chooseHeadlinePitch(pitchId: string) {
     try {
-      setCard(await people.cardSettings(pitchId ? { headline_pitch_id: pitchId } : { clear_headline_pitch: true }));
+      adopt(await people.cardSettings(pitchId ? { headline_pitch_id: pitchId } : { clear_headline_pitch: true }));
       announce(pitchId ? "Your headline is now that pitch." : "Your headline is your own line again.", "success");
     } catch (err) {
       announce(asApiError(err).detail, "error");
     }
   }
 
-  async function upload(file: File | undefined) {
-    if (!file) return;
+  async function changePhoto(change: () => Promise<Card>, done: string) {
+    setPhotoError(null);
     try {
-      setCard(await people.uploadPhoto(file));
-      announce("Photo saved.", "success");
+      adopt(await change());
+      announce(done, "success");
     } catch (err) {
       const problem = asApiError(err);
-      setError(problem);
+      setPhotoError(problem.fieldMessage("photo") ?? problem.detail);
     }
+  }
+
+  function upload(input: HTMLInputElement) {
+    const file = input.files?.[0];
+    input.value = ""; // choosing the same file again is a new attempt
+    if (file) void changePhoto(() => people.uploadPhoto(file), "Photo saved.");
   }
 
   function addInterest(event: Event) {
     event.preventDefault();
     const tag = newInterest.trim();
-    if (tag && !data.interests.includes(tag)) setData({ ...data, interests: [...data.interests, tag] });
+    if (tag && !data.interests.includes(tag)) setData((d) => ({ ...d, interests: [...d.interests, tag] }));
     setNewInterest("");
   }
 
@@ -132,7 +155,7 @@ function CardForm({ initial }: { initial: Card }) {
         any time: they see the change.
       </p>
       <form class="stack panel my-card" onSubmit={save} noValidate>
-        <ErrorBox error={error} shownFields={[...TEXT_FIELDS.map((f) => f.key), "headline", "interests", "photo"]} />
+        <ErrorBox error={error} shownFields={[...TEXT_FIELDS.map((f) => f.key), "headline", "interests"]} />
         <div class="card-field photo-field">
           <div class="card-field-top">
             <span class="label-like">Photo</span>
@@ -142,16 +165,22 @@ function CardForm({ initial }: { initial: Card }) {
           <div class="actions">
             <label class="button button-secondary file-button">
               {card.has_photo ? "Change photo" : "Add a photo"}
-              <input type="file" accept="image/jpeg,image/png" class="visually-hidden" onChange={(e) => upload(e.currentTarget.files?.[0])} />
+              <input type="file" accept="image/jpeg,image/png" class="visually-hidden" aria-describedby="photo-hint" onChange={(e) => upload(e.currentTarget)} />
             </label>
             {card.has_photo && (
-              <Button kind="quiet" onClick={async () => setCard(await people.removePhoto())}>
+              <Button kind="quiet" onClick={() => changePhoto(() => people.removePhoto(), "Photo removed.")}>
                 Remove photo
               </Button>
             )}
           </div>
-          <p class="field-hint">JPEG or PNG, at most 200 KB.</p>
-          {fieldError("photo") && <p class="field-error">{fieldError("photo")}</p>}
+          <p class="field-hint" id="photo-hint">
+            JPEG or PNG, at most 200 KB.
+          </p>
+          {photoError && (
+            <p class="field-error" role="alert">
+              {photoError}
+            </p>
+          )}
         </div>
         {TEXT_FIELDS.map((f) => (
           <div key={f.key} class={fieldError(f.key) ? "card-field field-invalid" : "card-field"}>
@@ -168,7 +197,10 @@ function CardForm({ initial }: { initial: Card }) {
               placeholder={f.placeholder}
               aria-invalid={fieldError(f.key) ? true : undefined}
               aria-describedby={fieldError(f.key) ? `card-${f.key}-error` : undefined}
-              onInput={(e) => setData({ ...data, [f.key]: e.currentTarget.value })}
+              onInput={(e) => {
+                const value = e.currentTarget.value;
+                setData((d) => ({ ...d, [f.key]: value }));
+              }}
             />
             {fieldError(f.key) && (
               <p class="field-error" id={`card-${f.key}-error`}>
@@ -184,11 +216,14 @@ function CardForm({ initial }: { initial: Card }) {
           </div>
           <input
             id="card-headline"
-            value={data.headline}
+            value={card.headline_pitch_id !== null ? card.headline : data.headline}
             maxLength={200}
             readOnly={card.headline_pitch_id !== null}
             placeholder="One line about you"
-            onInput={(e) => setData({ ...data, headline: e.currentTarget.value })}
+            onInput={(e) => {
+              const value = e.currentTarget.value;
+              setData((d) => ({ ...d, headline: value }));
+            }}
           />
           {fieldError("headline") && <p class="field-error">{fieldError("headline")}</p>}
           {(pitches.data?.length ?? 0) > 0 && (
@@ -216,7 +251,7 @@ function CardForm({ initial }: { initial: Card }) {
             <ul class="chips" aria-labelledby="interests-label">
               {data.interests.map((tag) => (
                 <li key={tag}>
-                  <button type="button" class="chip" aria-label={`Remove ${tag}`} onClick={() => setData({ ...data, interests: data.interests.filter((t) => t !== tag) })}>
+                  <button type="button" class="chip" aria-label={`Remove ${tag}`} onClick={() => setData((d) => ({ ...d, interests: d.interests.filter((t) => t !== tag) }))}>
                     {tag} <span aria-hidden="true">×</span>
                   </button>
                 </li>

@@ -1,7 +1,7 @@
 // /pitches: my elevator pitches (title, audience, text) with live word count and speaking time
 // at my words-per-minute against a 30/60/90 s target; practise one; use one as my headline.
 import { useState } from "preact/hooks";
-import type { ApiError } from "../../api";
+import { type ApiError, fieldProblem } from "../../api";
 import { Button } from "../../components/Button";
 import { ErrorBox } from "../../components/ErrorBox";
 import { Loading } from "../../components/Loading";
@@ -98,6 +98,12 @@ function PitchEditor({ pitch, wpm, onChange }: { pitch: Pitch; wpm: number; onCh
 
   async function save(event?: Event) {
     event?.preventDefault();
+    // `required` lets a title of spaces through; the server refuses it, so say so at once.
+    if (!title.trim()) {
+      setError(fieldProblem("title", "Give the pitch a title."));
+      document.getElementById(`title-${id}`)?.focus();
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -137,8 +143,20 @@ function PitchEditor({ pitch, wpm, onChange }: { pitch: Pitch; wpm: number; onCh
       <ErrorBox error={error} shownFields={["title", "audience", "text"]} />
       <div class="field">
         <label for={`title-${id}`}>Title</label>
-        <input id={`title-${id}`} value={title} maxLength={200} required onInput={(e) => setTitle(e.currentTarget.value)} />
-        {error?.fieldMessage("title") && <p class="field-error">{error.fieldMessage("title")}</p>}
+        <input
+          id={`title-${id}`}
+          value={title}
+          maxLength={200}
+          required
+          aria-invalid={error?.fieldMessage("title") ? true : undefined}
+          aria-describedby={error?.fieldMessage("title") ? `title-${id}-error` : undefined}
+          onInput={(e) => setTitle(e.currentTarget.value)}
+        />
+        {error?.fieldMessage("title") && (
+          <p class="field-error" id={`title-${id}-error`}>
+            {error.fieldMessage("title")}
+          </p>
+        )}
       </div>
       <div class="field">
         <label for={`audience-${id}`}>For whom</label>

@@ -2,7 +2,7 @@
 // turns amber near the target and red past it.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { Button } from "../../components/Button";
-import { ErrorBox } from "../../components/ErrorBox";
+import { LoadFailed } from "../../components/LoadFailed";
 import { Loading } from "../../components/Loading";
 import { clock } from "../../components/people/timing";
 import { people } from "../../contacts-api";
@@ -38,7 +38,16 @@ export default function Practice({ params }: ScreenProps) {
   }
 
   if (pitch.loading && !pitch.data) return <Loading />;
-  if (!pitch.data) return <ErrorBox error={pitch.error} />;
+  if (!pitch.data) {
+    return (
+      <LoadFailed
+        title={pitch.error?.status === 404 ? "No such pitch" : "This pitch could not load"}
+        error={pitch.error}
+        onRetry={pitch.reload}
+        back={{ href: "/pitches", label: "All pitches" }}
+      />
+    );
+  }
   const target = pitch.data.target_seconds;
   const phase = elapsed > target ? "over" : elapsed > target * 0.9 ? "near" : "ok";
 
