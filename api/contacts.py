@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Query, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,12 +20,14 @@ from schemas.contacts import (
     ContactPatch,
     ContactSummary,
     DuplicateOut,
+    FileDuplicateOut,
     FileImportOut,
     ImportIn,
     MergeIn,
+    OnDuplicate,
 )
 from schemas.notes import PromiseOut
-from services import contact_export, contacts, exchange, notes
+from services import contact_export, contact_files, contacts, exchange, notes
 from services.contact_csv import FORMATS
 from services.errors import Invalid
 from services.models import Contact, User
@@ -130,20 +132,37 @@ async def import_contact(
     "/import-file",
     response_model=FileImportOut,
     summary="Import a .vcf file (all cards, or none if any is unreadable)",
-    description="Cards matching an existing contact by email or LinkedIn are not imported; "
-    "their ids are listed in `duplicates`.",
+    description="Cards matching an existing contact by email or LinkedIn are not imported "
+    "(`on_duplicate=offer`, the default); they are listed in `duplicate_cards` (their contacts' "
+    "ids in `duplicates`). Send the same file again with `cards` (their numbers) and "
+    "`on_duplicate=merge` or `create` to merge them into those contacts or add them anyway.",
 )
 async def import_file(
-    user: CurrentUser, db: DbSession, file: Annotated[UploadFile, File(description=".vcf")]
+    user: CurrentUser,
+    db: DbSession,
+    file: Annotated[UploadFile, File(description=".vcf")],
+    on_duplicate: Annotated[OnDuplicate, Form()] = "offer",
+    cards: Annotated[list[int] | None, Form(description="Only these cards (from 1)")] = None,
 ) -> FileImportOut:
     data = await file.read(VCF_MAX_BYTES + 1)
     if len(data) > VCF_MAX_BYTES:
         raise Invalid("The file is larger than 5 MB.", code="file_too_large")
-    created, duplicates, warnings = await contacts.import_vcard_file(db, user=user, data=data)
+    done = await contact_files.import_vcard_file(
+        db,
+        user=user,
+        data=data,
+        on_duplicate=on_duplicate,
+        cards=set(cards) if cards else None,
+    )
     return FileImportOut(
-        created=[ContactOut.model_validate(c) for c in created],
-        duplicates=duplicates,
-        warnings=warnings,
+        created=[ContactOut.model_validate(c) for c in done.created],
+        merged=[ContactOut.model_validate(c) for c in done.merged],
+        duplicates=[d.existing_id for d in done.duplicates],
+        duplicate_cards=[
+            FileDuplicateOut(card=d.card, name=d.name, existing_contact_id=d.existing_id)
+            for d in done.duplicates
+        ],
+        warnings=done.warnings,
     )
 
 

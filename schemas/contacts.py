@@ -101,9 +101,21 @@ class DuplicateOut(ErrorOut):
     existing_contact_id: uuid.UUID
 
 
+class FileDuplicateOut(BaseModel):
+    """A card of the file that looks like a contact I have; it was left out."""
+
+    card: int = Field(description="Its number in the file, from 1: send it in `cards` to retry")
+    name: str = Field(description="The name (or email) the card gives")
+    existing_contact_id: uuid.UUID
+
+
 class FileImportOut(BaseModel):
     created: list[ContactOut]
+    merged: list[ContactOut] = Field(description="Existing contacts the file's cards filled in")
     duplicates: list[uuid.UUID] = Field(description="Existing contacts matched (not imported)")
+    duplicate_cards: list[FileDuplicateOut] = Field(
+        description="The cards left out as possible duplicates, with the contact each matches"
+    )
     warnings: list[str]
 
 

@@ -89,15 +89,33 @@ async def find_duplicate(
 
 
 def _validated(data: ContactFields) -> dict[str, str]:
-    return {
+    """Cleaned fields; every field's problem at once, so a form can mark them all."""
+    values = {
         "name": " ".join(data.name.split()),
         "title": data.title.strip(),
         "company": data.company.strip(),
-        "email": cards.normalize_email(data.email),
-        "phone": cards.normalize_phone(data.phone),
-        "linkedin_url": cards.normalize_linkedin(data.linkedin_url),
-        "website": cards.normalize_url(data.website),
     }
+    problems: list[Invalid] = []
+    checks = (
+        ("email", cards.normalize_email),
+        ("phone", cards.normalize_phone),
+        ("linkedin_url", cards.normalize_linkedin),
+        ("website", cards.normalize_url),
+    )
+    for name, normalize in checks:
+        try:
+            values[name] = normalize(getattr(data, name))
+        except Invalid as exc:
+            problems.append(exc)
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise Invalid(
+            "Some fields need a fix: " + " ".join(p.detail for p in problems),
+            code="invalid_fields",
+            fields=[f for p in problems for f in p.fields],
+        )
+    return values
 
 
 async def _check_event(session: AsyncSession, user: User, event_id: uuid.UUID | None) -> None:
@@ -150,7 +168,7 @@ async def add_contact(
     return Added(contact, created=True)
 
 
-def _fields_from_card(card: vcard.ParsedCard) -> tuple[dict[str, str], list[str]]:
+def fields_from_card(card: vcard.ParsedCard) -> tuple[dict[str, str], list[str]]:
     """Map parsed card text to contact fields; unusable phone numbers and URLs become warnings."""
     warnings: list[str] = []
     values = {"name": card.name, "title": card.title, "company": card.company}
@@ -190,10 +208,10 @@ def parse_payload(payload: str) -> tuple[str, dict[str, str], list[str]]:
                 f"This holds {len(parsed)} contacts; import it as a file instead.",
                 code="several_cards",
             )
-        fields, warnings = _fields_from_card(parsed[0])
+        fields, warnings = fields_from_card(parsed[0])
         return "vcard", fields, warnings
     if head.startswith("MECARD:"):
-        fields, warnings = _fields_from_card(vcard.parse_mecard(text))
+        fields, warnings = fields_from_card(vcard.parse_mecard(text))
         return "mecard", fields, warnings
     slug = cards.linkedin_slug(text) if "linkedin" in text.lower() else None
     if slug:
@@ -221,32 +239,6 @@ async def import_payload(session: AsyncSession, *, user: User, data: ImportIn) -
     added = await add_contact(session, user=user, data=contact_in, source=source)
     added.warnings = warnings
     return added
-
-
-async def import_vcard_file(
-    session: AsyncSession, *, user: User, data: bytes
-) -> tuple[list[Contact], list[uuid.UUID], list[str]]:
-    """All cards of a .vcf file, or none if any card is unreadable; duplicates are skipped."""
-    parsed = vcard.parse_vcards(data)
-    created: list[Contact] = []
-    duplicates: list[uuid.UUID] = []
-    warnings: list[str] = []
-    for number, card in enumerate(parsed, start=1):
-        fields, card_warnings = _fields_from_card(card)
-        warnings += [f"Card {number}: {w}" for w in card_warnings]
-        try:
-            added = await add_contact(
-                session, user=user, data=ContactIn(**fields, on_duplicate="offer"), source="vcard"
-            )
-        except PossibleDuplicate as exc:
-            duplicates.append(exc.existing_id)
-            continue
-        except Invalid as exc:
-            raise Invalid(
-                f"Card {number}: {exc.detail} Nothing was imported.", code=exc.code
-            ) from exc
-        created.append(added.contact)
-    return created, duplicates, warnings
 
 
 async def update_contact(

@@ -2,6 +2,7 @@
 // promises, search and pitches, with their shapes (see schemas/cards.py, exchange.py,
 // contacts.py, notes.py, search.py, pitches.py). Request plumbing lives in api.ts.
 import { ApiError, type Page, request } from "./api";
+import { createStore } from "./store";
 
 export type CardField =
   | "name"
@@ -151,6 +152,33 @@ export interface ContactInput {
   merge_into?: string;
 }
 
+/** The fields PATCH /contacts/{id} takes; only those sent change (and become mine). */
+export interface ContactPatch {
+  name?: string;
+  title?: string;
+  company?: string;
+  email?: string;
+  phone?: string;
+  linkedin_url?: string;
+  website?: string;
+  event_id?: string | null;
+  met_at?: string;
+}
+
+/** A card of an imported .vcf file that looks like someone I have: it was left out. */
+export interface FileDuplicate {
+  card: number;
+  name: string;
+  existing_contact_id: string;
+}
+
+export interface FileImport {
+  created: Contact[];
+  merged: Contact[];
+  duplicate_cards: FileDuplicate[];
+  warnings: string[];
+}
+
 export interface ImportInput {
   payload: string;
   id?: string;
@@ -222,6 +250,15 @@ export interface Pitch extends PitchInput {
   updated_at: string;
 }
 
+/** Bumped whenever my notifications change here (read, shared back), so badges ask again. */
+export const notificationsChanged = createStore(0);
+
+async function thenNotificationsChanged<T>(answer: Promise<T>): Promise<T> {
+  const value = await answer;
+  notificationsChanged.set(notificationsChanged.get() + 1);
+  return value;
+}
+
 const contactPath = (id: string) => `/contacts/${encodeURIComponent(id)}`;
 
 /** A new client-made id (crypto.randomUUID is missing outside secure contexts). */
@@ -266,11 +303,15 @@ export const people = {
   scanBadge: (badge: string, id?: string) =>
     request<ScanResult>("/exchange/scan", { method: "POST", body: { badge, id } }),
   shareBack: (userId: string) =>
-    request<Contact>("/exchange/share-back", { method: "POST", body: { user_id: userId } }),
+    thenNotificationsChanged(
+      request<Contact>("/exchange/share-back", { method: "POST", body: { user_id: userId } }),
+    ),
   notifications: (unread = false) =>
     request<Page<Notification>>("/notifications", { query: { unread: unread ? "true" : "" } }),
   markRead: (id: string) =>
-    request<void>(`/notifications/${encodeURIComponent(id)}/read`, { method: "POST" }),
+    thenNotificationsChanged(
+      request<void>(`/notifications/${encodeURIComponent(id)}/read`, { method: "POST" }),
+    ),
 
   contacts: (query: {
     event_id?: string;
@@ -284,6 +325,18 @@ export const people = {
     request<ContactCreated>("/contacts", { method: "POST", body: data }),
   importContact: (data: ImportInput) =>
     request<ContactCreated>("/contacts/import", { method: "POST", body: data }),
+  /** A .vcf file: every card, or (`cards`) the ones left out before, merged or added anyway. */
+  importFile: (file: File, choice?: { on_duplicate: "merge" | "create"; cards: number[] }) => {
+    const form = new FormData();
+    form.append("file", file);
+    if (choice) {
+      form.append("on_duplicate", choice.on_duplicate);
+      for (const card of choice.cards) form.append("cards", String(card));
+    }
+    return request<FileImport>("/contacts/import-file", { method: "POST", body: form });
+  },
+  patchContact: (id: string, data: ContactPatch) =>
+    request<Contact>(contactPath(id), { method: "PATCH", body: data }),
   mergeContact: (id: string, otherId: string) =>
     request<Contact>(`${contactPath(id)}/merge`, { method: "POST", body: { other_id: otherId } }),
   deleteContact: (id: string) => request<void>(contactPath(id), { method: "DELETE" }),

@@ -146,3 +146,78 @@ async def test_csv_exports_use_google_and_hubspot_headers_and_neutralise_formula
     hubspot = await client.get(f"{API}/contacts/export.csv", params={"format": "hubspot"})
     rows = list(csv.reader(io.StringIO(hubspot.content.decode("utf-8-sig"))))
     assert rows[0] == _header("hubspot-contacts-import.csv")
+
+
+VCARDS = FIXTURES.parent / "vcard"
+
+
+async def test_vcf_file_leaves_out_a_possible_duplicate_then_merges_it_when_asked(
+    db: AsyncSession, make_client: ClientFactory
+) -> None:
+    client = await make_client(await factories.user(db))
+    mine = await client.post(
+        f"{API}/contacts", json={"name": "Arnie", "email": "asmithk@gmail.com"}
+    )
+    data = (VCARDS / "gmail-export-list-3.0.vcf").read_bytes()
+    first = await client.post(
+        f"{API}/contacts/import-file", files={"file": ("list.vcf", data, "text/vcard")}
+    )
+    assert first.status_code == 200, first.text
+    body = first.json()
+    assert [c["name"] for c in body["created"]] == ["Chris Beatle", "Doug White"]
+    existing = mine.json()["contact"]["id"]
+    assert body["duplicate_cards"] == [
+        {"card": 1, "name": "Arnold Smith", "existing_contact_id": existing}
+    ]
+    merged = await client.post(
+        f"{API}/contacts/import-file",
+        files={"file": ("list.vcf", data, "text/vcard")},
+        data={"on_duplicate": "merge", "cards": ["1"]},
+    )
+    assert merged.status_code == 200, merged.text
+    assert merged.json()["created"] == [] and merged.json()["duplicate_cards"] == []
+    assert [c["id"] for c in merged.json()["merged"]] == [existing]
+    assert (await client.get(f"{API}/contacts")).json()["total"] == 3
+
+
+async def test_a_cut_off_vcf_file_is_a_400_and_imports_nothing(
+    db: AsyncSession, make_client: ClientFactory
+) -> None:
+    client = await make_client(await factories.user(db))
+    data = (VCARDS.parent / "vcard-edge" / "missing-end-truncated-2.1.vcf").read_bytes()
+    response = await client.post(
+        f"{API}/contacts/import-file", files={"file": ("cut.vcf", data, "text/vcard")}
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == "vcard_truncated"
+    assert "cut off" in response.json()["detail"]
+    assert (await client.get(f"{API}/contacts")).json()["total"] == 0
+
+
+async def test_an_edit_with_two_bad_fields_names_both_and_changes_nothing(
+    db: AsyncSession, make_client: ClientFactory
+) -> None:
+    client = await make_client(await factories.user(db))
+    made = await client.post(f"{API}/contacts", json={"name": "Jon Smiht"})
+    contact_id = made.json()["contact"]["id"]
+    refused = await client.patch(
+        f"{API}/contacts/{contact_id}",
+        json={"name": "Jon Smith", "phone": "12345", "linkedin_url": "linkedin.com/company/x"},
+    )
+    assert refused.status_code == 400
+    assert {f["field"] for f in refused.json()["fields"]} == {"phone", "linkedin_url"}
+    assert (await client.get(f"{API}/contacts/{contact_id}")).json()["name"] == "Jon Smiht"
+    fixed = await client.patch(
+        f"{API}/contacts/{contact_id}",
+        json={
+            "name": "Jon Smith",
+            "phone": "+44 20 7946 0018",
+            "linkedin_url": "linkedin.com/in/jon",
+        },
+    )
+    assert fixed.status_code == 200, fixed.text
+    assert (fixed.json()["name"], fixed.json()["phone"], fixed.json()["linkedin_url"]) == (
+        "Jon Smith",
+        "+442079460018",
+        "https://www.linkedin.com/in/jon",
+    )

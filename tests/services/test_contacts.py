@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schemas.contacts import ContactIn, ContactPatch, ImportIn
-from services import cards, contacts
+from services import cards, contact_files, contacts
 from services.errors import Invalid
 from services.models import Contact
 from tests import factories
@@ -166,9 +166,9 @@ async def test_vcf_file_import_is_all_or_nothing_and_skips_duplicates(db: AsyncS
     me = await factories.user(db)
     await factories.contact(db, owner=me, name="Arnold", email="asmithk@gmail.com")
     data = (FIXTURES / "vcard" / "gmail-export-list-3.0.vcf").read_bytes()
-    created, duplicates, _ = await contacts.import_vcard_file(db, user=me, data=data)
-    assert [c.name for c in created] == ["Chris Beatle", "Doug White"]
-    assert len(duplicates) == 1
+    done = await contact_files.import_vcard_file(db, user=me, data=data)
+    assert [c.name for c in done.created] == ["Chris Beatle", "Doug White"]
+    assert len(done.duplicates) == 1
 
 
 async def test_my_edit_takes_a_field_out_of_the_shared_ones(db: AsyncSession) -> None:

@@ -2,7 +2,9 @@
 // (at the top of a wide one) with the six places used most at an event.
 import { useEffect, useState } from "preact/hooks";
 import { type Page, request } from "../../api";
+import { notificationsChanged } from "../../contacts-api";
 import { useLocation } from "../../router";
+import { useStore } from "../../store";
 
 const ITEMS: { href: string; label: string; icon: string; matches: (path: string) => boolean }[] = [
   { href: "/", label: "Events", icon: "M4 6h16M4 12h16M4 18h10", matches: (p) => p === "/" || p.startsWith("/events") },
@@ -13,10 +15,12 @@ const ITEMS: { href: string; label: string; icon: string; matches: (path: string
   { href: "/me", label: "Me", icon: "M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21c0-4.4 3.6-8 8-8s8 3.6 8 8", matches: (p) => p === "/me" || p.startsWith("/pitches") },
 ];
 
-/** How many unread notifications ("Alex added you") I have: asked again on each navigation
- * and when the app comes back to the foreground. */
+/** How many unread notifications ("Alex added you") I have: asked again on each navigation,
+ * when the app comes back to the foreground, and when I act on one (share back, dismiss), which
+ * happens on the contacts screen without a navigation. */
 function useUnreadCount(path: string): number {
   const [count, setCount] = useState(0);
+  const changes = useStore(notificationsChanged);
   useEffect(() => {
     let live = true;
     const check = () => {
@@ -35,7 +39,7 @@ function useUnreadCount(path: string): number {
       live = false;
       document.removeEventListener("visibilitychange", check);
     };
-  }, [path]);
+  }, [path, changes]);
   return count;
 }
 

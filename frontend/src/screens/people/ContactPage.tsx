@@ -1,16 +1,20 @@
 // /contacts/:id: the card (only what they share with me, or what I typed), where and when we
-// met, my notes newest first, my promises to them, and "Add note".
+// met, my notes newest first, my promises to them, and "Add note". ?edit=1 (&field=email to
+// start there) edits the card. Offline, a contact never opened on this phone is shown from
+// the kept contact lists, with "Add note", until its page can load.
 import { useEffect, useState } from "preact/hooks";
 import { Button } from "../../components/Button";
 import { ErrorBox } from "../../components/ErrorBox";
 import { Loading } from "../../components/Loading";
+import { ContactEdit } from "../../components/people/ContactEdit";
 import { ContactNoteConflicts, refreshNoteConflicts } from "../../components/people/NoteConflicts";
 import { PersonCard } from "../../components/people/PersonCard";
 import { PromiseRow } from "../../components/people/PromiseRow";
 import { shortDate, shortDateTime } from "../../components/people/when";
 import { announce } from "../../components/Status";
-import { type Note, people } from "../../contacts-api";
+import { type Contact, type ContactSummary, type Note, people } from "../../contacts-api";
 import { asApiError, useApi } from "../../hooks";
+import { knownContact } from "../../offline/known-contact";
 import "../../people.css";
 import { navigate, type ScreenProps } from "../../router";
 import { ContactKeepInTouch } from "../followups/CadenceControl";
@@ -29,14 +33,40 @@ const DETAIL_KINDS: Record<string, string> = {
   birthday: "Birthday",
 };
 
-export default function ContactPage({ params }: ScreenProps) {
+/** Offline (no answer, nothing kept for this page): the contact as the kept lists know it;
+ * undefined while looking, null when this phone knows nothing of them. */
+function useKnownOffline(id: string, offline: boolean): ContactSummary | null | undefined {
+  const [known, setKnown] = useState<ContactSummary | null | undefined>(undefined);
+  useEffect(() => {
+    setKnown(undefined);
+    if (!offline) return;
+    let live = true;
+    knownContact(id).then(
+      (found) => live && setKnown(found ?? null),
+      () => live && setKnown(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [id, offline]);
+  return known;
+}
+
+export default function ContactPage({ params, query }: ScreenProps) {
   const contact = useApi(() => people.contact(params.id), [params.id]);
   useEffect(() => {
     refreshNoteConflicts().catch(() => undefined); // the notes show either way
   }, [params.id]);
   const [deleting, setDeleting] = useState(false);
+  // What an edit saved, shown until the page's own reload brings it.
+  const [saved, setSaved] = useState<Contact | null>(null);
+  useEffect(() => setSaved(null), [contact.data]);
+  const offline = !contact.data && contact.error?.status === 0;
+  const known = useKnownOffline(params.id, offline);
 
   if (contact.loading && !contact.data) return <Loading label="Loading contact…" />;
+  if (offline && known === undefined) return <Loading label="Loading contact…" />;
+  if (offline && known) return <OfflineContact contact={known} onOnline={contact.reload} />;
   if (contact.error || !contact.data) {
     return (
       <section class="panel">
@@ -52,7 +82,27 @@ export default function ContactPage({ params }: ScreenProps) {
       </section>
     );
   }
-  const c = contact.data;
+  const c = saved?.id === contact.data.id ? { ...contact.data, ...saved } : contact.data;
+  const view = `/contacts/${c.id}`;
+  if (query.get("edit")) {
+    return (
+      <section class="stack-lg contact-page">
+        <p class="breadcrumb">
+          <a href={view}>Back to {c.name || "the contact"}</a>
+        </p>
+        <ContactEdit
+          contact={c}
+          focus={query.get("field")}
+          onSaved={(done) => {
+            setSaved(done);
+            contact.reload();
+            navigate(view, { replace: true });
+          }}
+          onCancel={() => navigate(view, { replace: true })}
+        />
+      </section>
+    );
+  }
   const notes = [...c.notes].sort((a, b) => b.created_at.localeCompare(a.created_at));
   const promises = [...c.promises].sort(
     (a, b) => Number(a.done) - Number(b.done) || (a.due_on ?? "9999").localeCompare(b.due_on ?? "9999"),
@@ -91,6 +141,11 @@ export default function ContactPage({ params }: ScreenProps) {
         {c.person_id === null && c.source !== "manual" && (
           <p class="muted">Added from a scanned {c.source === "linkedin" ? "LinkedIn profile" : "card"}.</p>
         )}
+        <div class="actions">
+          <a class="button button-secondary" href={`${view}?edit=1`}>
+            Edit contact
+          </a>
+        </div>
       </div>
       <a class="button button-primary button-big" href={`/contacts/${c.id}/note`}>
         Add note
@@ -128,6 +183,44 @@ export default function ContactPage({ params }: ScreenProps) {
       <div class="actions">
         <Button kind="danger" onClick={remove} busy={deleting} busyLabel="Deleting…">
           Delete contact
+        </Button>
+      </div>
+    </section>
+  );
+}
+
+/** The contact as the kept list knows it: who, where we met, and "Add note" (the note waits
+ * in the outbox); the rest comes when the phone is online again, which reloads the page. */
+function OfflineContact({ contact: c, onOnline }: { contact: ContactSummary; onOnline: () => void }) {
+  useEffect(() => {
+    window.addEventListener("online", onOnline);
+    return () => window.removeEventListener("online", onOnline);
+  }, [onOnline]);
+  return (
+    <section class="stack-lg contact-page">
+      <p class="breadcrumb">
+        <a href="/contacts">All contacts</a>
+      </p>
+      <div class="panel">
+        <PersonCard contact={c} level={1} />
+        <p class="met-line">
+          <span>
+            Met {c.event_name ? <>at <strong>{c.event_name}</strong>, </> : ""}
+            {shortDateTime(c.met_at)}
+          </span>
+          {c.warmth && <span class={`warmth warmth-${c.warmth}`}>{c.warmth}</span>}
+        </p>
+      </div>
+      <p class="panel offline-note" role="status">
+        You are offline. Your notes, promises and the rest of this contact will load when you are
+        online again; a note you add now is saved on this phone and syncs then.
+      </p>
+      <a class="button button-primary button-big" href={`/contacts/${c.id}/note`}>
+        Add note
+      </a>
+      <div class="actions">
+        <Button kind="secondary" onClick={onOnline}>
+          Try again
         </Button>
       </div>
     </section>

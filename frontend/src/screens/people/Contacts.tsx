@@ -1,5 +1,5 @@
 // /contacts: everyone I met, all or one event's, sorted and filtered by a topic; full-text
-// search with why each result matched; add a contact by typing; export links.
+// search with why each result matched; add a contact by typing or from a .vcf file; export links.
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../../api";
 import { Button } from "../../components/Button";
@@ -7,6 +7,7 @@ import { ErrorBox } from "../../components/ErrorBox";
 import { Loading } from "../../components/Loading";
 import { AddContact } from "../../components/people/AddContact";
 import { Highlight } from "../../components/people/Highlight";
+import { ImportFile } from "../../components/people/ImportFile";
 import { Notifications } from "../../components/people/Notifications";
 import { roleLine } from "../../components/people/PersonCard";
 import { shortDateTime } from "../../components/people/when";
@@ -71,6 +72,7 @@ export default function Contacts({ query }: ScreenProps) {
         <summary>Add a contact by name</summary>
         <AddContact defaultEventId={eventId} />
       </details>
+      <ImportFile onImported={list.reload} />
 
       <section aria-labelledby="list-title" class="stack">
         <h2 id="list-title" class="visually-hidden">

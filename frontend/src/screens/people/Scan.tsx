@@ -51,7 +51,8 @@ export default function Scan() {
         </section>
       )}
       <p class="muted">
-        No code to scan? <a href="/contacts">Add a contact by name</a>.
+        No code to scan? <a href="/contacts">Add a contact by name</a> or import a contact file
+        (.vcf) on the contacts screen.
       </p>
     </section>
   );
