@@ -24,6 +24,7 @@ from schemas.followups import (
     QueueHealthOut,
     RenderedOut,
     ReviewOut,
+    SkippedOut,
     SnoozeIn,
     StatusName,
     TemplateIn,
@@ -143,17 +144,25 @@ async def delete_template(template_id: uuid.UUID, user: CurrentUser, db: DbSessi
 @router.post(
     "/drafts",
     response_model=DraftResultOut,
-    summary="Draft follow-ups for my contacts from an event (or listed contacts); repeatable",
+    summary="Draft follow-ups for my contacts from an event, listed contacts, or all of them "
+    '(scope "all", those met at no event included); repeatable',
 )
 async def draft_follow_ups(data: DraftRequest, user: CurrentUser, db: DbSession) -> DraftResultOut:
     if data.event_id is not None and not data.contact_ids:
         result = await drafts.draft_for_event(db, owner=user, event_id=data.event_id)
     else:
         result = await drafts.draft_follow_ups(
-            db, owner=user, event_id=data.event_id, contact_ids=data.contact_ids
+            db,
+            owner=user,
+            event_id=data.event_id,
+            contact_ids=data.contact_ids,
+            all_contacts=data.scope == "all",
         )
     return DraftResultOut(
-        created=result.created, already_had_follow_up=result.already_had_follow_up
+        created=result.created,
+        already_had_follow_up=result.already_had_follow_up,
+        skipped=sum(s.count for s in result.skipped),
+        skipped_why=[SkippedOut.model_validate(s, from_attributes=True) for s in result.skipped],
     )
 
 

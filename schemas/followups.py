@@ -66,15 +66,34 @@ class RenderedOut(BaseModel):
 
 
 class DraftRequest(BaseModel):
-    """Draft for my contacts from an event, or for the contacts listed."""
+    """Draft for my contacts from an event, for the contacts listed, or (`scope` "all") for all
+    my contacts, those met at no event (typed in, scanned from a vCard, imported) included."""
 
     event_id: uuid.UUID | None = None
     contact_ids: list[uuid.UUID] | None = Field(default=None, max_length=1000)
+    scope: Literal["all"] | None = Field(
+        default=None, description='"all": every contact of mine, met at an event or not'
+    )
+
+    @model_validator(mode="after")
+    def _all_or_chosen(self) -> DraftRequest:
+        if self.scope == "all" and (self.event_id is not None or self.contact_ids):
+            raise ValueError('give scope "all", or event_id / contact_ids, not both')
+        return self
+
+
+class SkippedOut(BaseModel):
+    reason: Literal["no_way_to_reach"]
+    count: int
+    detail: str = Field(description="Why, and what to do, in words")
+    names: list[str] = Field(description="Who (the first few, by name)")
 
 
 class DraftResultOut(BaseModel):
     created: int = Field(description="New drafts made now")
     already_had_follow_up: int = Field(description="Chosen contacts that already had one")
+    skipped: int = Field(description="Chosen contacts left without a draft (see skipped_why)")
+    skipped_why: list[SkippedOut]
 
 
 class ContactBrief(BaseModel):

@@ -1,9 +1,12 @@
-"""Drafting follow-ups: the user's templates, what we know about each contact, and one draft per
-contact met at an event, made when the event ends (the worker notices) or when the user asks.
+"""Drafting follow-ups: one draft per contact, from the user's template that fits best, made when
+an event ends (the worker notices, per event) or when the user asks (for an event, for listed
+contacts, or for all their contacts, those met at no event included).
 
 Drafting is done in bulk (a handful of queries whatever the number of contacts) and is
-repeatable: a contact that already has a follow-up gets no new draft, and the unique constraint
-on (owner, contact, event) holds even when two workers draft the same event at once.
+repeatable: a contact that already has a follow-up gets no new draft. The unique constraint on
+(owner, contact, event) holds when two workers draft the same event at once; contacts met at no
+event (where that constraint cannot hold: NULLs differ) are locked while they are drafted.
+What drafting knows about each contact is in `services.draft_facts`.
 """
 
 from __future__ import annotations
@@ -11,30 +14,35 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any, Protocol, cast
+from datetime import date, datetime, timedelta
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, Table, and_, exists, func, or_, select
+from sqlalchemy import Table, and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services import templates
 from services.db import unit_of_work, upsert_insert, utcnow
+from services.draft_facts import (
+    CONTACT_COLUMNS,
+    ContactFacts,
+    Known,
+    best_channel,
+    best_kind,
+    can_reach,
+    mid_sentence_forms,
+    name_words,
+    what_we_know,
+)
 from services.errors import Invalid, NotFound
 from services.models import (
     Card,
-    Channel,
     Contact,
-    DetailKind,
     DraftRun,
     Event,
     FollowUp,
     FollowUpPreferences,
     FollowUpStatus,
-    Note,
-    NoteTopic,
-    PersonalDetail,
-    Promise,
     TemplateKind,
     User,
 )
@@ -44,6 +52,8 @@ from services.settings import Settings
 FOLLOW_UPS = cast(Table, FollowUp.__table__)
 # Events that ended longer ago than this are history: the worker does not draft for them.
 DRAFT_AFTER_EVENT_WINDOW = timedelta(days=30)
+# A result names at most this many of the people it skipped.
+SKIPPED_NAMES_SHOWN = 10
 
 
 def message_id_for(follow_up_id: uuid.UUID) -> str:
@@ -59,133 +69,6 @@ def zone_of(user: User) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-@dataclass
-class Known:
-    """What my notes say about one contact, newest first where it matters."""
-
-    topic: str = ""
-    personal_detail: str = ""
-    promise: str = ""
-    next_step: str = ""
-    note_channel: str | None = None
-    extra_topics: list[str] = field(default_factory=list)
-
-
-async def what_we_know(
-    session: AsyncSession, *, owner_id: uuid.UUID, contacts: Select[Any]
-) -> dict[uuid.UUID, Known]:
-    """Topic, personal detail, open promise, next step and channel from the owner's notes about
-    the contacts selected by `contacts` (a select of contact ids): four queries in all."""
-    known: dict[uuid.UUID, Known] = {}
-
-    def of(contact_id: uuid.UUID) -> Known:
-        return known.setdefault(contact_id, Known())
-
-    notes = await session.execute(
-        select(Note.contact_id, Note.next_step, Note.preferred_channel)
-        .where(Note.owner_id == owner_id, Note.contact_id.in_(contacts))
-        .order_by(Note.created_at.desc())
-    )
-    for contact_id, next_step, channel in notes:
-        entry = of(contact_id)
-        if next_step and not entry.next_step:
-            entry.next_step = next_step.strip()
-        if channel and not entry.note_channel:
-            entry.note_channel = channel
-    topics = await session.execute(
-        select(NoteTopic.contact_id, NoteTopic.topic)
-        .join(Note, Note.id == NoteTopic.note_id)
-        .where(NoteTopic.owner_id == owner_id, NoteTopic.contact_id.in_(contacts))
-        .order_by(Note.created_at.desc(), NoteTopic.id)
-    )
-    for contact_id, topic in topics:
-        entry = of(contact_id)
-        if not entry.topic:
-            entry.topic = topic
-        else:
-            entry.extra_topics.append(topic)
-    details = await session.execute(
-        select(PersonalDetail.contact_id, PersonalDetail.text)
-        .join(Note, Note.id == PersonalDetail.note_id)
-        .where(
-            PersonalDetail.owner_id == owner_id,
-            PersonalDetail.contact_id.in_(contacts),
-            PersonalDetail.kind != DetailKind.birthday,
-            PersonalDetail.text != "",
-        )
-        .order_by(Note.created_at.desc())
-    )
-    for contact_id, text in details:
-        entry = of(contact_id)
-        if not entry.personal_detail:
-            entry.personal_detail = text.strip()
-    promises = await session.execute(
-        select(Promise.contact_id, Promise.text)
-        .where(
-            Promise.owner_id == owner_id,
-            Promise.contact_id.in_(contacts),
-            Promise.done.is_(False),
-        )
-        .order_by(Promise.created_at.desc())
-    )
-    for contact_id, text in promises:
-        entry = of(contact_id)
-        if not entry.promise:
-            entry.promise = text.strip()
-    return known
-
-
-class ContactFacts(Protocol):
-    """What drafting reads of a contact: an ORM Contact, or a row of CONTACT_COLUMNS."""
-
-    id: uuid.UUID
-    event_id: uuid.UUID | None
-    met_at: datetime
-    name: str
-    company: str
-    email: str
-    phone: str
-    linkedin_url: str
-    preferred_channel: str | None
-
-
-# Drafting thousands of contacts reads plain rows: ORM objects would cost more than the drafts.
-CONTACT_COLUMNS = (
-    Contact.id,
-    Contact.event_id,
-    Contact.met_at,
-    Contact.name,
-    Contact.company,
-    Contact.email,
-    Contact.phone,
-    Contact.linkedin_url,
-    Contact.preferred_channel,
-)
-
-
-def best_kind(known: Known) -> TemplateKind:
-    """A promise wants the resource template, a next step the meet-again one."""
-    if known.promise:
-        return TemplateKind.resource
-    if known.next_step:
-        return TemplateKind.meet_again
-    return TemplateKind.conversation
-
-
-def best_channel(contact: ContactFacts, known: Known | None) -> str:
-    """The contact's preferred channel, else the one my notes say, else what we can reach."""
-    for choice in (contact.preferred_channel, known.note_channel if known else None):
-        if choice and choice in Channel.__members__:
-            return choice
-    if contact.email:
-        return Channel.email
-    if contact.linkedin_url:
-        return Channel.linkedin
-    if contact.phone:
-        return Channel.phone
-    return Channel.email
-
-
 @dataclass(frozen=True)
 class Sender:
     """Who the drafts are from: the values behind my_name, my_headline and my_signature."""
@@ -194,10 +77,17 @@ class Sender:
     headline: str
     signature: str
     zone: ZoneInfo
+    # Capitalised words of names I know (mine, my contacts'): kept capitalised mid-sentence.
+    names: frozenset[str] = frozenset()
+
+    def today(self) -> date:
+        """Today where I am."""
+        return utcnow().astimezone(self.zone).date()
 
 
 async def sender_of(session: AsyncSession, *, owner: User) -> Sender:
-    """My name, headline and signature, from my card and follow-up preferences."""
+    """My name, headline and signature, from my card and follow-up preferences, and the names
+    of my contacts."""
     card = await session.scalar(select(Card).where(Card.user_id == owner.id))
     prefs = await session.get(FollowUpPreferences, owner.id)
     name = (card.name if card and card.name else owner.name).strip()
@@ -205,29 +95,53 @@ async def sender_of(session: AsyncSession, *, owner: User) -> Sender:
     signature = (prefs.signature if prefs else "").strip()
     if not signature:
         signature = "\n".join(part for part in (name, headline) if part)
-    return Sender(name=name, headline=headline, signature=signature, zone=zone_of(owner))
+    contact_names = await session.scalars(
+        select(Contact.name).where(Contact.owner_id == owner.id).distinct()
+    )
+    return Sender(
+        name=name,
+        headline=headline,
+        signature=signature,
+        zone=zone_of(owner),
+        names=frozenset(name_words(name, *contact_names)),
+    )
+
+
+@dataclass(frozen=True)
+class Filled:
+    """One contact's placeholder values, and how the notes among them read mid-sentence."""
+
+    values: dict[str, str]
+    mid_sentence: dict[str, str]
+
+    def render(self, template: templates.CompiledTemplate) -> templates.Rendered:
+        """The template filled in for this contact."""
+        return template.render(self.values, mid_sentence=self.mid_sentence)
 
 
 def values_for(
     contact: ContactFacts, known: Known | None, *, event_name: str, sender: Sender
-) -> dict[str, str]:
+) -> Filled:
     """The placeholder values for one contact."""
-    known = known or Known()
+    facts = known or Known()
     met = contact.met_at.astimezone(sender.zone)
-    return {
+    values = {
         "first_name": contact.name.split()[0] if contact.name.strip() else "",
         "name": contact.name.strip(),
         "company": contact.company.strip(),
         "event": event_name,
         "met_on": f"{met.day} {met:%B}",
-        "topic": known.topic,
-        "personal_detail": known.personal_detail,
-        "promise": known.promise,
-        "next_step": known.next_step,
+        "topic": facts.topic,
+        "personal_detail": facts.personal_detail,
+        "promise": facts.promise,
+        "resource": facts.resource,
+        "next_step": facts.next_step,
         "my_name": sender.name,
         "my_headline": sender.headline,
         "my_signature": sender.signature,
     }
+    names = sender.names | name_words(contact.name, contact.company, event_name)
+    return Filled(values=values, mid_sentence=mid_sentence_forms(values, known, names))
 
 
 async def preview(
@@ -244,23 +158,47 @@ async def preview(
     )
     if contact is None:
         raise NotFound("No such contact.", code="contact_not_found")
+    sender = await sender_of(session, owner=owner)
     known = await what_we_know(
-        session, owner_id=owner.id, contacts=select(Contact.id).where(Contact.id == contact.id)
+        session,
+        owner_id=owner.id,
+        contacts=select(Contact.id).where(Contact.id == contact.id),
+        today=sender.today(),
     )
     event_name = ""
     if contact.event_id:
         event_name = (
             await session.scalar(select(Event.name).where(Event.id == contact.event_id)) or ""
         )
-    sender = await sender_of(session, owner=owner)
-    values = values_for(contact, known.get(contact.id), event_name=event_name, sender=sender)
-    return templates.render(subject=subject, body=body, values=values)
+    filled = values_for(contact, known.get(contact.id), event_name=event_name, sender=sender)
+    return filled.render(templates.CompiledTemplate(subject=subject, body=body))
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """Chosen contacts left without a draft, for one reason, in the user's words."""
+
+    reason: str
+    count: int
+    detail: str
+    names: list[str]
+
+
+def _unreachable(names: list[str]) -> Skipped:
+    return Skipped(
+        reason="no_way_to_reach",
+        count=len(names),
+        detail="No email address, LinkedIn profile or phone number: add one to the contact, "
+        "then prepare drafts again.",
+        names=sorted(names)[:SKIPPED_NAMES_SHOWN],
+    )
 
 
 @dataclass(frozen=True)
 class DraftResult:
     created: int
     already_had_follow_up: int
+    skipped: list[Skipped] = field(default_factory=list)
 
 
 async def draft_follow_ups(
@@ -269,16 +207,30 @@ async def draft_follow_ups(
     owner: User,
     event_id: uuid.UUID | None = None,
     contact_ids: Sequence[uuid.UUID] | None = None,
+    all_contacts: bool = False,
 ) -> DraftResult:
-    """Draft a follow-up for each chosen contact (those met at `event_id`, or `contact_ids`)
-    that has none yet, from the template that fits best, in the contact's preferred channel."""
-    if event_id is None and not contact_ids:
-        raise Invalid("Say which event or which contacts to draft for.", code="nothing_to_draft")
+    """Draft a follow-up for each chosen contact (those met at `event_id`, or `contact_ids`, or
+    all my contacts, met at an event or not) that has none yet and that a message can reach,
+    from the template that fits best, in the contact's preferred channel."""
+    if event_id is None and not contact_ids and not all_contacts:
+        raise Invalid(
+            "Say which event or which contacts to draft for, or ask for all your contacts.",
+            code="nothing_to_draft",
+        )
     chosen = [Contact.owner_id == owner.id]
     if event_id is not None:
         chosen.append(Contact.event_id == event_id)
     if contact_ids:
         chosen.append(Contact.id.in_(list(contact_ids)))
+    if event_id is None:
+        # No unique constraint guards contacts met at no event: lock them (in one order, so two
+        # runs cannot deadlock); a second run waits here, then sees the first one's drafts.
+        await session.execute(
+            select(Contact.id)
+            .where(*chosen, Contact.event_id.is_(None))
+            .order_by(Contact.id)
+            .with_for_update()
+        )
     has_follow_up = exists().where(FollowUp.owner_id == owner.id, FollowUp.contact_id == Contact.id)
     fresh = and_(*chosen, ~has_follow_up)
     contacts = (await session.execute(select(*CONTACT_COLUMNS).where(fresh))).all()
@@ -291,9 +243,13 @@ async def draft_follow_ups(
         kind: templates.CompiledTemplate(subject=t.subject, body=t.body)
         for kind, t in by_kind.items()
     }
+    sender = await sender_of(session, owner=owner)
     # All the chosen contacts, not just the fresh ones: a plainer query, planned well everywhere.
     known = await what_we_know(
-        session, owner_id=owner.id, contacts=select(Contact.id).where(*chosen)
+        session,
+        owner_id=owner.id,
+        contacts=select(Contact.id).where(*chosen),
+        today=sender.today(),
     )
     event_ids = {c.event_id for c in contacts if c.event_id}
     event_names = dict(
@@ -301,18 +257,21 @@ async def draft_follow_ups(
         if event_ids
         else []
     )
-    sender = await sender_of(session, owner=owner)
     now = utcnow()
     rows = []
+    unreachable: list[str] = []
     for contact in contacts:
         facts = known.get(contact.id)
+        if not can_reach(contact, facts):
+            unreachable.append(contact.name.strip() or "Someone without a name")
+            continue
         kind: str = best_kind(facts or Known())
         if kind not in compiled:
             fallback = TemplateKind.conversation
             kind = fallback if fallback in compiled else next(iter(compiled))
         event_name = event_names.get(contact.event_id, "") if contact.event_id else ""
-        values = values_for(contact, facts, event_name=event_name, sender=sender)
-        rendered = compiled[kind].render(values)
+        filled = values_for(contact, facts, event_name=event_name, sender=sender)
+        rendered = filled.render(compiled[kind])
         follow_up_id = uuid.uuid4()
         rows.append(
             {
@@ -335,22 +294,27 @@ async def draft_follow_ups(
                 "updated_at": now,
             }
         )
-    inserted = (
-        (
-            await session.execute(
-                upsert_insert(session, FOLLOW_UPS)
-                .on_conflict_do_nothing(index_elements=["owner_id", "contact_id", "event_id"])
-                .returning(FollowUp.id),
-                rows,
+    inserted: Sequence[Any] = []
+    if rows:
+        inserted = (
+            (
+                await session.execute(
+                    upsert_insert(session, FOLLOW_UPS)
+                    .on_conflict_do_nothing(index_elements=["owner_id", "contact_id", "event_id"])
+                    .returning(FollowUp.id),
+                    rows,
+                )
             )
+            .scalars()
+            .all()
         )
-        .scalars()
-        .all()
-    )
     # Entering draft is the row's created_at; the transitions table logs changes from there.
     await session.flush()
     return DraftResult(
-        created=len(inserted), already_had_follow_up=(total_chosen or 0) - len(inserted)
+        created=len(inserted),
+        # A fresh contact whose insert met a conflict was drafted by a run alongside this one.
+        already_had_follow_up=(total_chosen or 0) - len(unreachable) - len(inserted),
+        skipped=[_unreachable(unreachable)] if unreachable else [],
     )
 
 

@@ -1,5 +1,6 @@
 """Follow-up templates: the placeholders they may use, checking a template before it is saved,
-sandboxed rendering, and the default templates every user starts with.
+sandboxed rendering, and the default templates every user starts with (their text is in
+`services.template_defaults`).
 
 A template is Jinja syntax cut down to two things: `{{ placeholder }}` and
 `{% if placeholder %}...{% elif %}...{% else %}...{% endif %}`. Anything else (attribute or item
@@ -16,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
+from jinja2 import StrictUndefined, Template, TemplateSyntaxError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.db import upsert_insert, utcnow
 from services.errors import FieldProblem, Invalid, NotFound
 from services.models import MessageTemplate, User
-from services.models.followups import TemplateKind
+from services.template_defaults import DEFAULT_TEMPLATES
 
 PLACEHOLDERS: dict[str, str] = {
     "first_name": "Their first name",
@@ -35,6 +36,7 @@ PLACEHOLDERS: dict[str, str] = {
     "topic": "A topic we talked about (from my notes)",
     "personal_detail": "A personal detail I noted (a hobby, a trip, a graduation)",
     "promise": "What I promised to send or do",
+    "resource": "What I promised to send (a link, a report, slides), when the promise is one",
     "next_step": "The next step I noted",
     "my_name": "My name",
     "my_headline": "My headline",
@@ -66,7 +68,30 @@ def _environment() -> ImmutableSandboxedEnvironment:
     )
 
 
-def _problems(field: str, source: str) -> list[FieldProblem]:
+# "{first_name}" in plain text: a placeholder with one brace too few, which would be sent as is.
+_SINGLE_BRACES = re.compile(r"\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}")
+
+
+def _single_brace_problems(field: str, node: nodes.TemplateData) -> list[FieldProblem]:
+    problems = []
+    for match in _SINGLE_BRACES.finditer(node.data):
+        name = match.group(1)
+        line = (node.lineno or 1) + node.data.count("\n", 0, match.start())
+        if name in PLACEHOLDERS:
+            message = (
+                f"Use {{{{ {name} }}}} with two braces on each side: “{match.group(0)}” on "
+                f"line {line} would be sent as it is."
+            )
+        else:
+            message = (
+                f"“{match.group(0)}” on line {line} looks like a placeholder, but placeholders "
+                f"take two braces and “{name}” is not one. Known ones: {', '.join(PLACEHOLDERS)}."
+            )
+        problems.append(FieldProblem(field, message))
+    return problems
+
+
+def _problems(field: str, source: str, *, saving: bool) -> list[FieldProblem]:
     env = _environment()
     try:
         tree = env.parse(source)
@@ -74,6 +99,8 @@ def _problems(field: str, source: str) -> list[FieldProblem]:
         return [FieldProblem(field, f"Line {exc.lineno}: {exc.message}")]
     problems: list[FieldProblem] = []
     for node in tree.find_all(nodes.Node):
+        if saving and isinstance(node, nodes.TemplateData):
+            problems.extend(_single_brace_problems(field, node))
         if not isinstance(node, _ALLOWED_NODES):
             what = type(node).__name__.lower()
             problems.append(
@@ -96,8 +123,10 @@ def _problems(field: str, source: str) -> list[FieldProblem]:
     return problems
 
 
-def check_template(*, subject: str, body: str) -> None:
-    """Refuse a template that is too long, malformed, or uses anything but known placeholders."""
+def check_template(*, subject: str, body: str, saving: bool = True) -> None:
+    """Refuse a template that is too long, malformed, or uses anything but known placeholders;
+    when `saving`, also one with "{first_name}" (one brace each side), which would be sent as is.
+    """
     problems: list[FieldProblem] = []
     if not subject.strip():
         problems.append(FieldProblem("subject", "Give the message a subject."))
@@ -112,7 +141,9 @@ def check_template(*, subject: str, body: str) -> None:
     if len(body) > MAX_BODY:
         problems.append(FieldProblem("body", f"Keep the body under {MAX_BODY} characters."))
     if not problems:
-        problems = _problems("subject", subject) + _problems("body", body)
+        problems = _problems("subject", subject, saving=saving) + _problems(
+            "body", body, saving=saving
+        )
     if problems:
         raise Invalid(
             "This template cannot be saved: " + problems[0].message,
@@ -140,88 +171,77 @@ class Rendered:
     body: str
 
 
+# While rendering, a value that reads differently mid-sentence stands as a token, replaced
+# once we can see what precedes it. Private-use characters: never in real text (we strip them).
+_TOKEN_START, _TOKEN_END = "\ue000", "\ue001"
+_TOKEN = re.compile(f"{_TOKEN_START}([a-z_]+){_TOKEN_END}")
+# What ends a sentence: . ! or ? (maybe closing a quote or bracket), a line break, or nothing.
+_SENTENCE_END = re.compile(r"(^|[.!?][\"')\]\u2019\u201d]*|\n)[ \t]*$")
+
+
+def _fill_tokens(text: str, values: Mapping[str, str], mid_sentence: Mapping[str, str]) -> str:
+    out: list[str] = []
+    done = 0
+    for match in _TOKEN.finditer(text):
+        out.append(text[done : match.start()])
+        name = match.group(1)
+        before = "".join(out)[-40:] if out else ""
+        starts_sentence = _SENTENCE_END.search(before) is not None
+        out.append(values[name] if starts_sentence else mid_sentence[name])
+        done = match.end()
+    out.append(text[done:])
+    return "".join(out)
+
+
 class CompiledTemplate:
     """A checked template, compiled once, to render for many contacts."""
 
     def __init__(self, *, subject: str, body: str) -> None:
-        check_template(subject=subject, body=body)
+        # Not the save-time checks: a template saved before a check was added still drafts.
+        check_template(subject=subject, body=body, saving=False)
         env = _environment()
         self._subject = env.from_string(subject)
         self._body = env.from_string(body)
 
-    def render(self, values: Mapping[str, str]) -> Rendered:
-        """Fill in the placeholders; unknown values are empty strings, never "None"."""
-        context = {name: str(values.get(name) or "") for name in PLACEHOLDERS}
-        subject = " ".join(_tidy(self._subject.render(context)).split())
-        return Rendered(subject=subject, body=_tidy(self._body.render(context)) + "\n")
+    def render(
+        self, values: Mapping[str, str], *, mid_sentence: Mapping[str, str] | None = None
+    ) -> Rendered:
+        """Fill in the placeholders; unknown values are empty strings, never "None".
+
+        `mid_sentence` gives, for some placeholders, the form their value takes inside a
+        sentence ("daughter graduates in June" for "Daughter graduates in June"); at the start
+        of a sentence or line the value is used as it is."""
+        clean = {
+            name: str(values.get(name) or "").replace(_TOKEN_START, "").replace(_TOKEN_END, "")
+            for name in PLACEHOLDERS
+        }
+        inside = {
+            name: form
+            for name, form in (mid_sentence or {}).items()
+            if name in clean and clean[name] and form and form != clean[name]
+        }
+        context = {
+            name: f"{_TOKEN_START}{name}{_TOKEN_END}" if name in inside else value
+            for name, value in clean.items()
+        }
+
+        def fill(template: Template) -> str:
+            text = template.render(context)
+            return _fill_tokens(text, clean, inside) if inside else text
+
+        subject = " ".join(_tidy(fill(self._subject)).split())
+        return Rendered(subject=subject, body=_tidy(fill(self._body)) + "\n")
 
 
-def render(*, subject: str, body: str, values: Mapping[str, str]) -> Rendered:
+def render(
+    *,
+    subject: str,
+    body: str,
+    values: Mapping[str, str],
+    mid_sentence: Mapping[str, str] | None = None,
+) -> Rendered:
     """Check and render one template against one set of values."""
-    return CompiledTemplate(subject=subject, body=body).render(values)
-
-
-_GREETING = "{% if first_name %}Hi {{ first_name }},{% else %}Hello,{% endif %}\n\n"
-_WHERE = "{% if event %} at {{ event }}{% endif %}{% if met_on %} on {{ met_on }}{% endif %}"
-_PERSONAL = (
-    "{% if personal_detail %}\n\n"
-    "P.S. You mentioned {{ personal_detail }}: I hope it goes well.{% endif %}"
-)
-_CLOSING = "\n\n{% if my_signature %}{{ my_signature }}{% else %}{{ my_name }}{% endif %}"
-
-
-@dataclass(frozen=True)
-class DefaultTemplate:
-    kind: TemplateKind
-    name: str
-    subject: str
-    body: str
-
-
-DEFAULT_TEMPLATES: tuple[DefaultTemplate, ...] = (
-    DefaultTemplate(
-        kind=TemplateKind.resource,
-        name="The thing I promised",
-        subject="{% if event %}From {{ event }}: {% endif %}what I promised to send you",
-        body=_GREETING + "it was good to meet you" + _WHERE + ". "
-        "{% if promise %}As promised: {{ promise }}. Here it is: [link]"
-        "{% else %}Here is the link I mentioned: [link]{% endif %}\n\n"
-        "{% if topic %}I would be glad to hear what you make of it, given what you said "
-        "about {{ topic }}.{% else %}I would be glad to hear what you make of it.{% endif %}"
-        + _PERSONAL
-        + _CLOSING,
-    ),
-    DefaultTemplate(
-        kind=TemplateKind.conversation,
-        name="A great conversation",
-        subject="Great talking to you{% if event %} at {{ event }}{% endif %}",
-        body=_GREETING + "thank you for the conversation" + _WHERE + "."
-        "{% if topic %} I have been thinking about what you said about {{ topic }} "
-        "since.{% endif %}"
-        + "\n\n{% if next_step %}As a next step: {{ next_step }}.\n\n{% endif %}"
-        "Let's stay in touch." + _PERSONAL + _CLOSING,
-    ),
-    DefaultTemplate(
-        kind=TemplateKind.meet_again,
-        name="Let's meet again",
-        subject="Shall we continue our conversation{% if topic %} about {{ topic }}{% endif %}?",
-        body=_GREETING + "I enjoyed meeting you" + _WHERE + " and would like to pick up "
-        "where we left off{% if topic %} on {{ topic }}{% endif %}."
-        "{% if next_step %} You mentioned: {{ next_step }}.{% endif %}\n\n"
-        "Would you have half an hour for a call or a coffee in the next weeks? "
-        "Tell me what suits you." + _PERSONAL + _CLOSING,
-    ),
-    DefaultTemplate(
-        kind=TemplateKind.introduction,
-        name="An introduction",
-        subject="An introduction{% if topic %}: {{ topic }}{% endif %}",
-        body=_GREETING + "after our conversation" + _WHERE + " I thought of someone you "
-        "should meet: [name], who [why they should talk]."
-        "{% if topic %} You both care about {{ topic }}.{% endif %}\n\n"
-        "If you are happy for me to introduce you, just reply and I will put you in touch."
-        + _CLOSING,
-    ),
-)
+    return CompiledTemplate(subject=subject, body=body).render(values, mid_sentence=mid_sentence)
 
 
 _TEMPLATE_COLUMNS = (

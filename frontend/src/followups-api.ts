@@ -69,9 +69,21 @@ export interface FollowUpEdit {
   channel?: FollowUpChannel;
 }
 
+/** Chosen contacts left without a draft, for one reason ("no_way_to_reach"). */
+export interface DraftSkipped {
+  reason: string;
+  count: number;
+  /** Why, and what to do, in words. */
+  detail: string;
+  /** The first few, by name. */
+  names: string[];
+}
+
 export interface DraftResult {
   created: number;
   already_had_follow_up: number;
+  skipped: number;
+  skipped_why: DraftSkipped[];
 }
 
 export interface Template {
@@ -138,10 +150,11 @@ export const followUps = {
   get: (id: string) => request<FollowUp>(fu(id)),
 
   // ---- writes (one function each: outbox-ready) ----
+  /** For one event, or (no id) for all my contacts, those met at no event included. */
   prepareDrafts: (eventId?: string | null) =>
     request<DraftResult>("/follow-ups/drafts", {
       method: "POST",
-      body: eventId ? { event_id: eventId } : {},
+      body: eventId ? { event_id: eventId } : { scope: "all" },
     }),
   edit: (id: string, data: FollowUpEdit) =>
     request<FollowUp>(fu(id), { method: "PATCH", body: data }),

@@ -1,6 +1,7 @@
 """The follow-up API as the phone's review screen will use it: draft after an event, review one
 at a time ("2 of 3"), edit in place, approve / skip / snooze / change channel, hand over manual
-channels, and templates refused at save time."""
+channels, "all my contacts" drafting those met at no event too, and templates refused at save
+time."""
 
 from __future__ import annotations
 
@@ -32,9 +33,14 @@ async def test_review_queue_round_trip(db: AsyncSession, make_client: ClientFact
     client = await make_client(owner)
 
     drafted = await client.post(f"{API}/follow-ups/drafts", json={"event_id": str(event.id)})
-    assert drafted.json() == {"created": 3, "already_had_follow_up": 0}
+    assert drafted.json() == {
+        "created": 3,
+        "already_had_follow_up": 0,
+        "skipped": 0,
+        "skipped_why": [],
+    }
     again = await client.post(f"{API}/follow-ups/drafts", json={"event_id": str(event.id)})
-    assert again.json() == {"created": 0, "already_had_follow_up": 3}
+    assert (again.json()["created"], again.json()["already_had_follow_up"]) == (0, 3)
 
     review = (
         await client.get(f"{API}/follow-ups/review", params={"event_id": str(event.id)})
@@ -114,6 +120,71 @@ async def test_template_with_unknown_or_unsafe_placeholders_is_refused(
             body_json["fields"][0]["field"] == "body"
             and problem in body_json["fields"][0]["message"]
         )
+
+
+async def test_template_with_single_brace_placeholders_is_refused_with_what_to_write(
+    db: AsyncSession, make_client: ClientFactory
+) -> None:
+    client = await make_client(await factories.user(db))
+    response = await client.post(
+        f"{API}/follow-up-templates",
+        json={"name": "Quick", "subject": "Hi", "body": "Hi {first_name},\n\ngreat to meet you."},
+    )
+    assert response.status_code == 400
+    problem = response.json()
+    assert problem["error"] == "template_invalid"
+    assert problem["fields"][0]["field"] == "body"
+    assert "Use {{ first_name }} with two braces" in problem["fields"][0]["message"]
+    assert "Use {{ first_name }}" in problem["detail"]
+
+
+async def test_prepare_drafts_for_all_my_contacts_includes_those_met_at_no_event(
+    db: AsyncSession, make_client: ClientFactory
+) -> None:
+    start = utcnow() - timedelta(days=1)
+    event = await factories.event(db, starts_at=start, ends_at=start + timedelta(hours=8))
+    owner = await factories.user(db)
+    met = await factories.met_contact(db, owner=owner, event=event, name="Li Wei")
+    await factories.follow_up(db, owner=owner, contact=met)
+    marta = await factories.met_contact(db, owner=owner, name="Marta Ruiz", email="m@example.org")
+    await factories.note(
+        db,
+        owner=owner,
+        contact_id=marta.id,
+        personal_details=[{"kind": "family", "text": "Daughter graduates in June"}],
+    )
+    nobody = await factories.met_contact(db, owner=owner, name="No Address")
+    nobody.email = ""
+    await db.commit()
+    client = await make_client(owner)
+
+    drafted = await client.post(f"{API}/follow-ups/drafts", json={"scope": "all"})
+    again = await client.post(f"{API}/follow-ups/drafts", json={"scope": "all"})
+
+    assert drafted.status_code == 200
+    result = drafted.json()
+    assert (result["created"], result["already_had_follow_up"], result["skipped"]) == (1, 1, 1)
+    (why,) = result["skipped_why"]
+    assert why["reason"] == "no_way_to_reach" and why["names"] == ["No Address"]
+    assert "No email address, LinkedIn profile or phone number" in why["detail"]
+    assert (again.json()["created"], again.json()["already_had_follow_up"]) == (0, 2)
+    listed = (await client.get(f"{API}/follow-ups", params={"status": "draft"})).json()
+    (to_marta,) = [f for f in listed["items"] if f["contact"]["name"] == "Marta Ruiz"]
+    assert to_marta["event_id"] is None and to_marta["to_address"] == "m@example.org"
+    assert "You mentioned daughter graduates in June" in to_marta["body"]
+
+
+async def test_prepare_drafts_asks_for_one_scope(
+    db: AsyncSession, make_client: ClientFactory
+) -> None:
+    client = await make_client(await factories.user(db))
+    event = await factories.event(db)
+    both = await client.post(
+        f"{API}/follow-ups/drafts", json={"scope": "all", "event_id": str(event.id)}
+    )
+    assert both.status_code == 422
+    nothing = await client.post(f"{API}/follow-ups/drafts", json={})
+    assert nothing.status_code == 400 and nothing.json()["error"] == "nothing_to_draft"
 
 
 async def test_listing_templates_shows_the_defaults_without_writing(

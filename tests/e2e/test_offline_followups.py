@@ -1,6 +1,7 @@
 """Reviewing follow-ups with the network cut: a text edit, an approval and a skip made offline
 wait in the outbox ("Approved — will sync"; a reload keeps them) and, once online, reach the
-server through /sync exactly once each."""
+server through /sync exactly once each. The review queue opened offline says so, and shows the
+drafts by itself once the connection is back."""
 
 from __future__ import annotations
 
@@ -22,8 +23,9 @@ from tests.e2e.test_offline import _wait_for_service_worker
 
 pytestmark = pytest.mark.browser
 
-# Demo attendees 13-14 are kept for this test (see test_followups.py).
+# Demo attendees 13-14 are kept for these tests (see test_followups.py).
 USER_EMAIL = "attendee13@demo.rapport.example"
+OPENS_OFFLINE_EMAIL = "attendee14@demo.rapport.example"
 
 
 @pytest.fixture
@@ -79,3 +81,41 @@ def test_review_actions_made_offline_sync_once_when_back_online(
     assert _to_statuses(ada).count("approved") == 1
     assert _to_statuses(ada).count("scheduled") == 1
     assert _to_statuses(bram).count("skipped") == 1
+
+
+# Runs in the page: whether the app has kept "who I am" for reading offline.
+KEPT_ME = """async () => {
+  if (!(await indexedDB.databases()).some((d) => d.name === 'rapport-offline')) return false;
+  return await new Promise((resolve) => {
+    const opened = indexedDB.open('rapport-offline');
+    opened.onerror = () => resolve(false);
+    opened.onsuccess = () => {
+      const db = opened.result;
+      const got = db.transaction('cache').objectStore('cache').get('/api/v1/auth/me');
+      got.onsuccess = () => { db.close(); resolve(got.result !== undefined); };
+      got.onerror = () => { db.close(); resolve(false); };
+    };
+  });
+}"""
+
+
+def test_review_queue_opened_offline_loads_by_itself_when_back_online(
+    live_server: LiveServer, context: BrowserContext
+) -> None:
+    page = sign_in_by_mail(context, live_server, OPENS_OFFLINE_EMAIL)
+    _wait_for_service_worker(page)
+    _arrange_contacts_and_drafts(page)
+    # The app has been used online (the follow-ups list, not the queue), as on a real phone.
+    page.goto(live_server.url("/follow-ups"))
+    expect(page.get_by_role("heading", level=1, name="Follow-ups")).to_be_visible()
+    page.wait_for_function(KEPT_ME)
+
+    context.set_offline(True)
+    page.goto(live_server.url("/follow-ups/review"))  # the shell comes from the service worker
+    offline = page.locator(".review-offline")
+    expect(offline).to_contain_text("You are offline", timeout=10_000)
+    expect(page.get_by_text("Could not reach Rapport")).to_have_count(0)
+
+    context.set_offline(False)  # and no tap on "Try again"
+    _review_shows(page, 1, "Ada Fielding")
+    expect(offline).to_have_count(0)

@@ -1,17 +1,21 @@
 """Drafting: when an event ends the worker drafts one follow-up per contact met there, from the
-template that fits, in the contact's channel, using the notes; running again adds nothing."""
+template that fits, in the contact's channel, using the notes; running again adds nothing. On
+request, "all my contacts" also covers those met at no event (typed in, from a vCard, imported),
+once each; contacts nothing can reach are skipped and named."""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import date, timedelta
 
+import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import drafts, templates
 from services.db import utcnow, write_intent
+from services.errors import Invalid, NotFound
 from services.models import Event, FollowUp, MessageTemplate, User
 from services.settings import get_settings
 from tests import factories
@@ -202,9 +206,91 @@ async def test_preview_renders_against_a_real_contact_and_only_mine(db: AsyncSes
         db, owner=owner, contact_id=contact.id, subject="Hi {{ first_name }}", body="{{ event }}"
     )
     assert (rendered.subject, rendered.body) == ("Hi Zoë", "DevConf\n")
-    import pytest
-
-    from services.errors import NotFound
-
     with pytest.raises(NotFound):
         await drafts.preview(db, owner=stranger, contact_id=contact.id, subject="s", body="b")
+
+
+async def test_all_my_contacts_includes_those_met_at_no_event_once(db: AsyncSession) -> None:
+    event = await ended_event(db)
+    owner = await factories.user(db)
+    met = await factories.met_contact(db, owner=owner, event=event, name="Li Wei")
+    await factories.follow_up(db, owner=owner, contact=met)
+    marta = await factories.met_contact(db, owner=owner, name="Marta Ruiz")  # typed in
+    await factories.note(
+        db, owner=owner, contact_id=marta.id, text="Met on the train", topics=["rail freight"]
+    )
+
+    first = await drafts.draft_follow_ups(db, owner=owner, all_contacts=True)
+    again = await drafts.draft_follow_ups(db, owner=owner, all_contacts=True)
+
+    assert (first.created, first.already_had_follow_up, first.skipped) == (1, 1, [])
+    assert (again.created, again.already_had_follow_up) == (0, 2)
+    (drafted,) = [f for f in await follow_ups_of(db, owner) if f.contact_id == marta.id]
+    assert drafted.event_id is None and drafted.status == "draft"
+    assert drafted.body.startswith("Hi Marta,") and "rail freight" in drafted.body
+    assert " at ." not in drafted.body and "None" not in drafted.body
+
+
+async def test_asking_for_nothing_says_what_to_ask_for(db: AsyncSession) -> None:
+    owner = await factories.user(db)
+    with pytest.raises(Invalid) as refused:
+        await drafts.draft_follow_ups(db, owner=owner)
+    assert refused.value.code == "nothing_to_draft"
+
+
+async def test_the_worker_drafts_per_event_and_leaves_contacts_met_at_no_event_alone(
+    app: FastAPI, db: AsyncSession
+) -> None:
+    event = await ended_event(db)
+    owner = await factories.user(db)
+    at_event = await factories.met_contact(db, owner=owner, event=event, name="Li Wei")
+    await factories.met_contact(db, owner=owner, name="Marta Ruiz")
+
+    assert await drafts.draft_after_events(get_settings(), app.state.sessionmaker) == 1
+
+    assert [f.contact_id for f in await follow_ups_of(db, owner)] == [at_event.id]
+
+
+async def test_a_contact_nothing_can_reach_is_skipped_by_name_until_it_has_an_address(
+    db: AsyncSession,
+) -> None:
+    owner = await factories.user(db)
+    await factories.met_contact(db, owner=owner, name="Reachable Person")
+    nobody = await factories.met_contact(db, owner=owner, name="Marta Ruiz")
+    nobody.email = ""
+    await db.commit()
+
+    result = await drafts.draft_follow_ups(db, owner=owner, all_contacts=True)
+
+    assert (result.created, result.already_had_follow_up) == (1, 0)
+    (skipped,) = result.skipped
+    assert (skipped.reason, skipped.count, skipped.names) == ("no_way_to_reach", 1, ["Marta Ruiz"])
+    assert "add one" in skipped.detail
+    nobody.phone = "+49 30 1234567"
+    await db.commit()
+    later = await drafts.draft_follow_ups(db, owner=owner, all_contacts=True)
+    assert (later.created, later.already_had_follow_up, later.skipped) == (1, 1, [])
+    (phoned,) = [f for f in await follow_ups_of(db, owner) if f.contact_id == nobody.id]
+    assert phoned.channel == "phone"
+
+
+async def test_drafting_all_twice_at_once_never_duplicates_contacts_met_at_no_event(
+    app: FastAPI, db: AsyncSession
+) -> None:
+    owner = await factories.user(db)
+    for n in range(4):
+        await factories.met_contact(db, owner=owner, name=f"Typed In {n}")
+
+    async def run() -> int:
+        # No unique constraint covers event_id NULL: the row locks (PostgreSQL) or the write
+        # lock (SQLite) keep the second run from drafting again.
+        async with write_intent(app.state.engine), app.state.sessionmaker() as session:
+            me = await session.get(User, owner.id)
+            assert me is not None
+            result = await drafts.draft_follow_ups(session, owner=me, all_contacts=True)
+            await session.commit()
+            return result.created
+
+    created = await asyncio.gather(run(), run())
+    assert sorted(created) == [0, 4]
+    assert len(await follow_ups_of(db, owner)) == 4

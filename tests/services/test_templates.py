@@ -1,5 +1,7 @@
-"""Follow-up templates: refused at save time unless they use only known placeholders, rendered
-in a sandbox, and never leaving "Hi ," or "None" when a value is missing."""
+"""Follow-up templates: refused at save time unless they use only known placeholders (and
+"{first_name}" with one brace is refused with what to write instead), rendered in a sandbox,
+never leaving "Hi ," or "None" when a value is missing, and a note read mid-sentence only where
+it stands mid-sentence."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import templates
 from services.errors import Invalid
+from services.template_defaults import DEFAULT_TEMPLATES, DefaultTemplate
 from tests import factories
 
 FULL = {
@@ -55,6 +58,62 @@ def test_unknown_placeholder_is_refused_with_its_name() -> None:
     assert refused.value.fields[0].field == "subject"
 
 
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        ("Hi {first_name},\nthanks!", "Use {{ first_name }} with two braces on each side"),
+        ("Hi,\n\nabout { topic }.", "Use {{ topic }} with two braces"),
+        ("Hi {firstname}", "“{firstname}” on line 1 looks like a placeholder"),
+    ],
+)
+def test_single_brace_placeholder_is_refused_with_what_to_write(body: str, says: str) -> None:
+    with pytest.raises(Invalid) as refused:
+        templates.check_template(subject="Hello", body=body)
+    assert refused.value.code == "template_invalid"
+    assert refused.value.fields[0].field == "body"
+    assert says in refused.value.fields[0].message
+    assert says in refused.value.detail
+
+
+def test_single_brace_problem_names_its_line_and_field() -> None:
+    with pytest.raises(Invalid) as refused:
+        templates.check_template(
+            subject="For {name}", body="Hi,\n\n{% if topic %}x{% endif %}{promise}"
+        )
+    fields = {
+        (p.field, "line 1" in p.message or "line 3" in p.message) for p in refused.value.fields
+    }
+    assert fields == {("subject", True), ("body", True)}
+    assert "line 3" in refused.value.fields[1].message
+
+
+def test_braces_that_are_not_placeholders_are_fine() -> None:
+    templates.check_template(subject="Hello", body="Our API returns { } or {1, 2}; see [link].")
+
+
+def test_a_template_saved_with_single_braces_earlier_still_renders() -> None:
+    # Drafting must not fail on a template saved before the check existed.
+    rendered = templates.CompiledTemplate(subject="Hi", body="Hi {first_name}").render({})
+    assert rendered.body == "Hi {first_name}\n"
+
+
+def test_a_note_reads_mid_sentence_only_where_it_stands_mid_sentence() -> None:
+    values = {"personal_detail": "Daughter graduates in June"}
+    inside = {"personal_detail": "daughter graduates in June"}
+    body = (
+        "You mentioned {{ personal_detail }}.\n{{ personal_detail }}!\n"
+        "Great. {{ personal_detail }}: (see {{ personal_detail }})"
+    )
+    rendered = templates.render(
+        subject="About: {{ personal_detail }}", body=body, values=values, mid_sentence=inside
+    )
+    assert rendered.subject == "About: daughter graduates in June"
+    assert rendered.body == (
+        "You mentioned daughter graduates in June.\nDaughter graduates in June!\n"
+        "Great. Daughter graduates in June: (see daughter graduates in June)\n"
+    )
+
+
 def test_malformed_template_is_refused_with_the_line() -> None:
     with pytest.raises(Invalid, match="Line 2"):
         templates.check_template(subject="Hi", body="Hello\n{% if topic %}no end")
@@ -86,9 +145,9 @@ def test_conditional_parts_show_only_when_the_value_is_there() -> None:
     assert with_topic.body == "Thanks. About batteries: more soon.\n"
 
 
-@pytest.mark.parametrize("default", templates.DEFAULT_TEMPLATES, ids=lambda d: d.kind)
+@pytest.mark.parametrize("default", DEFAULT_TEMPLATES, ids=lambda d: d.kind)
 def test_default_templates_read_well_with_everything_and_with_nothing(
-    default: templates.DefaultTemplate,
+    default: DefaultTemplate,
 ) -> None:
     full = templates.render(subject=default.subject, body=default.body, values=FULL)
     assert full.body.startswith("Hi Zoë,\n\n")
@@ -102,7 +161,7 @@ def test_default_templates_read_well_with_everything_and_with_nothing(
 
 
 def test_resource_template_uses_the_promise_topic_and_personal_detail() -> None:
-    (resource,) = [t for t in templates.DEFAULT_TEMPLATES if t.kind == "resource"]
+    (resource,) = [t for t in DEFAULT_TEMPLATES if t.kind == "resource"]
     body = templates.render(subject=resource.subject, body=resource.body, values=FULL).body
     assert "the life-cycle report" in body
     assert "battery recycling" in body

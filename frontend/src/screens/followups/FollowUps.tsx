@@ -1,5 +1,6 @@
 // /follow-ups: my follow-ups by state (drafts, scheduled, sent, failed with the reason, skipped),
-// each with its state and times; cancel a scheduled one; "Prepare drafts" on request.
+// each with its state and times; cancel a scheduled one; "Prepare drafts" on request, for one
+// event or for all my contacts (those met at no event included).
 import { useState } from "preact/hooks";
 import { ApiError, api } from "../../api";
 import { Button } from "../../components/Button";
@@ -57,6 +58,31 @@ function timesOf(f: FollowUp): string {
   }
 }
 
+const plural = (n: number, one: string, many: string) => (n === 1 ? `1 ${one}` : `${n} ${many}`);
+
+/** What "Prepare drafts" did, in sentences: made, already had one, skipped and why. */
+function draftResultText(result: DraftResult, forEvent: boolean): string {
+  const parts: string[] = [];
+  if (result.created > 0) parts.push(`${plural(result.created, "new draft", "new drafts")} ready to review.`);
+  else parts.push("No new drafts.");
+  if (result.already_had_follow_up > 0) {
+    parts.push(
+      result.already_had_follow_up === 1
+        ? "1 person already has a follow-up."
+        : `${result.already_had_follow_up} people already have a follow-up.`,
+    );
+  }
+  for (const why of result.skipped_why) {
+    const more = why.count - why.names.length;
+    const who = why.names.join(", ") + (more > 0 ? ` and ${more} more` : "");
+    parts.push(`Skipped ${why.count} (${who}): ${why.detail}`);
+  }
+  if (result.created === 0 && result.already_had_follow_up === 0 && result.skipped === 0) {
+    parts.push(forEvent ? "You have no contacts from this event yet." : "You have no contacts yet.");
+  }
+  return parts.join(" ");
+}
+
 function Row({ item, onChange }: { item: FollowUp; onChange: () => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
@@ -106,22 +132,15 @@ export default function FollowUps({ query }: ScreenProps) {
   const list = useApi(() => followUps.list({ status, event_id: eventId || undefined, limit: 100 }), [status, eventId]);
   const events = useApi(() => api.myEvents(), []);
   const [preparing, setPreparing] = useState(false);
-  const [result, setResult] = useState<DraftResult | null>(null);
+  const [result, setResult] = useState<(DraftResult & { forEvent: boolean }) | null>(null);
   const [prepareError, setPrepareError] = useState<ApiError | null>(null);
 
   async function prepare() {
     setPreparing(true);
     setPrepareError(null);
     try {
-      // The API drafts per event: "all my events" asks for each in turn.
-      const ids = eventId ? [eventId] : (events.data?.items ?? (await api.myEvents()).items).map((e) => e.id);
-      const total: DraftResult = { created: 0, already_had_follow_up: 0 };
-      for (const id of ids) {
-        const one = await followUps.prepareDrafts(id);
-        total.created += one.created;
-        total.already_had_follow_up += one.already_had_follow_up;
-      }
-      setResult(total);
+      // No event chosen: all my contacts, those typed in or imported (met at no event) too.
+      setResult({ ...(await followUps.prepareDrafts(eventId || null)), forEvent: !!eventId });
       list.reload();
     } catch (err) {
       setPrepareError(err instanceof ApiError ? err : null);
@@ -138,7 +157,7 @@ export default function FollowUps({ query }: ScreenProps) {
         <div class="field">
           <label for="fu-event">Event</label>
           <select id="fu-event" value={eventId} onChange={(e) => setEventId(e.currentTarget.value)}>
-            <option value="">All my events</option>
+            <option value="">All my contacts</option>
             {events.data?.items.map((e) => (
               <option key={e.id} value={e.id}>
                 {e.name}
@@ -156,14 +175,7 @@ export default function FollowUps({ query }: ScreenProps) {
         </div>
         {result && (
           <p class="fu-result" role="status">
-            {result.created > 0
-              ? `${result.created} new ${result.created === 1 ? "draft" : "drafts"} ready to review.` +
-                (result.already_had_follow_up > 0 ? ` ${result.already_had_follow_up} already had one.` : "")
-              : result.already_had_follow_up > 0
-                ? result.already_had_follow_up === 1
-                  ? "No new drafts: the one person you met already has a follow-up."
-                  : `No new drafts: all ${result.already_had_follow_up} people you met already have a follow-up.`
-                : "No new drafts: no contacts from this event yet."}
+            {draftResultText(result, result.forEvent)}
           </p>
         )}
         <ErrorBox error={prepareError} />

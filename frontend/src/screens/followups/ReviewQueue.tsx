@@ -1,12 +1,12 @@
 // /follow-ups/review (?event=…): one draft at a time, "7 of 23". Edit in place, then approve,
 // skip, snooze or change the channel, by button, keyboard (A S Z E C, J/K or arrows) or swipe
 // (right approves, left skips). Manual channels: copy the text, open the profile, mark sent.
-// Nothing leaves without the user's approval.
+// Nothing leaves without the user's approval. Opened offline, it says so and loads by itself
+// when the connection comes back.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, api } from "../../api";
 import { Button } from "../../components/Button";
 import { ErrorBox } from "../../components/ErrorBox";
-import { Loading } from "../../components/Loading";
 import { announce } from "../../components/Status";
 import {
   CHANNEL_LABELS,
@@ -20,6 +20,8 @@ import {
 } from "../../followups-api";
 import { people } from "../../contacts-api";
 import type { ScreenProps } from "../../router";
+import { QueueDone, QueueNotLoaded } from "./QueueStates";
+import { useReconnect } from "./useReconnect";
 import { useSwipe } from "./useSwipe";
 import { type EditState, useDraftEditor } from "./useDraftEditor";
 import "../../people.css";
@@ -99,14 +101,20 @@ export default function ReviewQueue({ query }: ScreenProps) {
     }
   }
 
-  useEffect(() => {
+  function loadAll() {
     metAtCache = null; // contacts may have been added since the last visit
     reload(0);
     api.myEvents().then(
       (page) => setEvents(Object.fromEntries(page.items.map((e) => [e.id, e.name]))),
       () => undefined, // "where we met" is a nicety
     );
-  }, [eventId]);
+  }
+
+  useEffect(loadAll, [eventId]);
+
+  // Until the queue has loaded, say when the phone is offline and load again by ourselves the
+  // moment the connection comes back.
+  const offline = useReconnect(queue === null, loadAll);
 
   /** Save pending edits, run one action on the current draft, then show the next one.
    *  `run` resolving null means no connection: the action waits in the outbox (`queued`). */
@@ -253,36 +261,10 @@ export default function ReviewQueue({ query }: ScreenProps) {
   );
 
   if (!queue) {
-    return (
-      <section class="stack-lg">
-        {heading}
-        {error ? <ErrorBox error={error}><Button kind="secondary" onClick={() => reload(0)}>Try again</Button></ErrorBox> : <Loading label="Loading your drafts…" />}
-      </section>
-    );
+    return <QueueNotLoaded heading={heading} error={error} offline={offline} onRetry={loadAll} />;
   }
-
   if (!item) {
-    return (
-      <section class="stack-lg">
-        {heading}
-        {lastDone && <p class="review-done-line">{lastDone}</p>}
-        <div class="panel all-done" role="status">
-          <h2>{queue.slot.total > 0 ? "All done" : "Nothing to review"}</h2>
-          <p>
-            {queue.slot.total > 0
-              ? "You have been through every draft."
-              : "No drafts are waiting. Prepare drafts from the follow-ups list after an event."}
-            {queue.slot.snoozed > 0 &&
-              ` ${queue.slot.snoozed} snoozed ${queue.slot.snoozed === 1 ? "draft comes" : "drafts come"} back later.`}
-          </p>
-          <p>
-            <a class="button button-primary" href="/follow-ups">
-              See all follow-ups
-            </a>
-          </p>
-        </div>
-      </section>
-    );
+    return <QueueDone heading={heading} slot={queue.slot} lastDone={lastDone} />;
   }
 
   const position = queue.slot.position + Math.min(index, queue.items.length - 1);
