@@ -293,3 +293,27 @@ def test_swipes_and_keys_move_through_the_queue_and_the_contact_page_sets_a_cade
     expect(section.get_by_text("Next check-in due")).to_be_visible()
     cadences = _call(page, "GET", "/keep-in-touch")
     assert [(c["contact_name"], c["every_days"]) for c in cadences] == [("Chiara Lund", 30)]
+
+    # Email chosen for someone with no address: the error leads to where it is fixed.
+    page.goto(live_server.url("/follow-ups/review"))
+    heading = page.get_by_role("heading", level=2)
+    for _ in range(len(CONTACTS)):
+        if heading.inner_text() == "Eun Park":
+            break
+        page.get_by_role("heading", level=1).focus()
+        page.keyboard.press("j")
+        page.wait_for_timeout(100)
+    expect(heading).to_have_text("Eun Park")
+    page.get_by_label("Channel").select_option(label="Email")
+    expect(page.get_by_text("no address: change the channel")).to_be_visible()
+    page.get_by_role("button", name="Approve", exact=True).click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("There is no valid email address for Eun Park")
+    alert.get_by_role("link", name="Add an email address for Eun Park").click()
+    email = page.get_by_label("Email")
+    expect(email).to_be_focused()
+    email.fill("eun@example.com")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("button", name="Save changes")).to_have_count(0)  # saved, closed
+    eun = _follow_ups(page)["Eun Park"]["contact"]
+    assert _call(page, "GET", f"/contacts/{eun['id']}")["email"] == "eun@example.com"

@@ -10,6 +10,8 @@ interface Props {
   /** A way to try again ("Try again"): left out when asking again would get the same answer
    *  (a 4xx other than 408 and 429: not found, not yours, refused). */
   children?: ComponentChildren;
+  /** What to do about it (a link to where it is fixed), shown whatever the error. */
+  remedy?: ComponentChildren;
 }
 
 /** "starts_at" or "interests.2" as a person would name it: "Starts at", "Interests". */
@@ -18,7 +20,7 @@ function fieldLabel(field: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-export function ErrorBox({ error, shownFields = [], children }: Props) {
+export function ErrorBox({ error, shownFields = [], children, remedy }: Props) {
   if (!error) return null;
   const others = error.fields.filter((f) => !shownFields.includes(f.field));
   // One problem that the detail already says (the server repeats it there) needs no list.
@@ -36,6 +38,7 @@ export function ErrorBox({ error, shownFields = [], children }: Props) {
           ))}
         </ul>
       )}
+      {remedy}
       {error.retryable && children}
     </div>
   );

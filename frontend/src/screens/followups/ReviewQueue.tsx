@@ -281,7 +281,19 @@ export default function ReviewQueue({ query }: ScreenProps) {
         </p>
       </div>
       {lastDone && <p class="review-done-line">{lastDone}</p>}
-      <ErrorBox error={error} shownFields={["subject", "body"]} />
+      <ErrorBox
+        error={error}
+        shownFields={["subject", "body", "channel"]}
+        remedy={
+          error?.code === "no_email_address" && (
+            <p>
+              <a href={`/contacts/${item.contact.id}?edit=1&field=email`}>
+                Add an email address for {item.contact.name}
+              </a>
+            </p>
+          )
+        }
+      />
       <article
         ref={cardRef}
         class={`panel review-card ${swipe.className}`}
