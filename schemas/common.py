@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
@@ -25,38 +25,23 @@ def not_blank(message: str) -> Callable[[str], str]:
     return check
 
 
-# Names and titles people see as the heading of a thing: spaces around them are dropped, and
-# one made of spaces only is refused like an empty one, with a message per field.
-EventName = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, max_length=200),
-    AfterValidator(not_blank("Give the event a name.")),
-    Field(json_schema_extra={"minLength": 1}),
-]
-PitchTitle = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, max_length=200),
-    AfterValidator(not_blank("Give the pitch a title.")),
-    Field(json_schema_extra={"minLength": 1}),
-]
-TemplateName = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, max_length=100),
-    AfterValidator(not_blank("Give the template a name.")),
-    Field(json_schema_extra={"minLength": 1}),
-]
-ContactName = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, max_length=200),
-    AfterValidator(not_blank("A contact needs a name.")),
-    Field(json_schema_extra={"minLength": 1}),
-]
-CardName = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, max_length=200),
-    AfterValidator(not_blank("Put your name on your card: it is what people see first.")),
-    Field(json_schema_extra={"minLength": 1}),
-]
+def named(max_length: int, blank: str) -> tuple[Any, ...]:
+    """The rules of text that names a thing: spaces around it dropped, at most `max_length`
+    characters, refused with `blank` (the person's words) when nothing is left."""
+    return (
+        StringConstraints(strip_whitespace=True, max_length=max_length),
+        AfterValidator(not_blank(blank)),
+        Field(json_schema_extra={"minLength": 1}),
+    )
+
+
+# Names and titles people see as the heading of a thing: one made of spaces only is refused
+# like an empty one, with a message per field.
+EventName = Annotated[str, *named(200, "Give the event a name.")]
+PitchTitle = Annotated[str, *named(200, "Give the pitch a title.")]
+TemplateName = Annotated[str, *named(100, "Give the template a name.")]
+ContactName = Annotated[str, *named(200, "A contact needs a name.")]
+CardName = Annotated[str, *named(200, "Put your name on your card: it is what people see first.")]
 
 
 class FieldError(BaseModel):
