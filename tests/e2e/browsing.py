@@ -1,4 +1,5 @@
-"""Steps shared by the browser tests: signing in the way a person does."""
+"""Steps shared by the browser tests: signing in the way a person does, and waiting for the
+service worker before going offline."""
 
 from __future__ import annotations
 
@@ -20,3 +21,16 @@ def sign_in_by_mail(context: BrowserContext, live_server: LiveServer, email: str
     page.wait_for_url(live_server.url("/"))
     expect(page.get_by_role("heading", name="My events")).to_be_visible()
     return page
+
+
+def wait_for_service_worker(page: Page) -> None:
+    """Offline navigations need the worker in control of the page.
+
+    The worker claims open pages when it activates; a page whose navigation was under way at
+    that moment can stay uncontrolled (the browser's rule, not ours), and a reload then puts it
+    under the active worker, as it would for a user.
+    """
+    page.wait_for_function("async () => !!(await navigator.serviceWorker.ready).active")
+    if page.evaluate("() => navigator.serviceWorker.controller === null"):
+        page.reload()
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")

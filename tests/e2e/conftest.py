@@ -221,6 +221,16 @@ def phone(browser: Browser) -> Iterator[BrowserContext]:
         context.close()
 
 
+@pytest.fixture
+def context(phone: BrowserContext) -> Iterator[BrowserContext]:
+    """The phone, for tests that take it offline: put back online at the end, whatever
+    happened."""
+    try:
+        yield phone
+    finally:
+        phone.set_offline(False)
+
+
 @pytest.fixture(autouse=True)
 def _empty_database() -> None:
     """Browser tests use the live server's own database, not the in-process test database,

@@ -8,14 +8,13 @@ the phone is back online."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.e2e.browsing import sign_in_by_mail
+from tests.e2e.browsing import sign_in_by_mail, wait_for_service_worker
 from tests.e2e.conftest import LiveServer
 from tests.support import ROOT
 
@@ -28,15 +27,6 @@ VCARDS = Path(ROOT) / "tests" / "fixtures" / "contacts"
 GMAIL_LIST = VCARDS / "vcard" / "gmail-export-list-3.0.vcf"
 IPHONE = VCARDS / "vcard" / "apple-ios-6.1.3-crcrlf-photo.vcf"  # Bob Smith, with a photo
 CUT_OFF = VCARDS / "vcard-edge" / "missing-end-truncated-2.1.vcf"
-
-
-@pytest.fixture
-def context(phone: BrowserContext) -> Iterator[BrowserContext]:
-    """The phone, put back online at the end whatever happened."""
-    try:
-        yield phone
-    finally:
-        phone.set_offline(False)
 
 
 def _open_contacts(page: Page) -> None:
@@ -73,14 +63,6 @@ def _contact(page: Page, contact_id: str) -> dict[str, Any]:
         "async (id) => (await fetch(`/api/v1/contacts/${id}`)).json()", contact_id
     )
     return found
-
-
-def _wait_for_service_worker(page: Page) -> None:
-    """Offline navigations need the worker in control of the page (see test_offline.py)."""
-    page.wait_for_function("async () => !!(await navigator.serviceWorker.ready).active")
-    if page.evaluate("() => navigator.serviceWorker.controller === null"):
-        page.reload()
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
 
 def test_a_vcf_file_with_several_cards_is_imported_through_the_file_picker(
@@ -206,7 +188,7 @@ def test_offline_a_contact_known_only_from_the_list_opens_and_takes_a_note(
     live_server: LiveServer, context: BrowserContext, artifacts: Path
 ) -> None:
     page = sign_in_by_mail(context, live_server, EMAIL)
-    _wait_for_service_worker(page)
+    wait_for_service_worker(page)
     contact_id = _add_by_api(page, {"name": "Olga Offline", "company": "Nordlicht"})
     _open_contacts(page)  # the list (with Olga) is kept on the phone; her page never opened
     row = page.locator(".contact-list a", has_text="Olga Offline")

@@ -17,7 +17,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.e2e.browsing import sign_in_by_mail
+from tests.e2e.browsing import sign_in_by_mail, wait_for_service_worker
 from tests.e2e.conftest import LiveServer
 from tests.e2e.door_support import (
     PHONE,
@@ -73,28 +73,6 @@ def _name_of(organizer: Member, event_id: str, email: str) -> str:
     return str(found["attendee"]["name"])
 
 
-@pytest.fixture
-def context(phone: BrowserContext) -> Iterator[BrowserContext]:
-    """The phone, put back online at the end whatever happened."""
-    try:
-        yield phone
-    finally:
-        phone.set_offline(False)
-
-
-def _wait_for_service_worker(page: Page) -> None:
-    """Offline navigations need the worker in control of the page.
-
-    The worker claims open pages when it activates; a page whose navigation was under way at
-    that moment can stay uncontrolled (the browser's rule, not ours), and a reload then puts it
-    under the active worker, as it would for a user.
-    """
-    page.wait_for_function("async () => !!(await navigator.serviceWorker.ready).active")
-    if page.evaluate("() => navigator.serviceWorker.controller === null"):
-        page.reload()
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-
-
 def _api_as(context: BrowserContext, live_server: LiveServer) -> httpx.Client:
     """An API client with the browser's session cookie (GETs need no CSRF token)."""
     cookies = {c["name"]: c["value"] for c in context.cookies(live_server.base_url)}
@@ -106,7 +84,7 @@ def test_notes_and_badge_scans_made_offline_reach_the_server_once(
 ) -> None:
     badges = _badge_urls(live_server, [_email(n) for n in (MET_ONLINE, *SCANNED_OFFLINE)])
     page = sign_in_by_mail(context, live_server, WRITER)
-    _wait_for_service_worker(page)
+    wait_for_service_worker(page)
 
     # Met one person online; open their page so it is on the phone for later.
     page.goto(badges[_email(MET_ONLINE)])
@@ -154,7 +132,7 @@ def _open_door(page: Page, live_server: LiveServer, event_id: str, gate: str) ->
     page.get_by_label("Gate").fill(gate)
     page.get_by_role("button", name="Start scanning").click()
     expect(page.locator(".door-pack")).to_contain_text("Ready for offline")
-    _wait_for_service_worker(page)
+    wait_for_service_worker(page)
 
 
 def _scan(page: Page, url: str, color: str) -> None:
@@ -237,7 +215,7 @@ def test_a_change_the_server_refuses_is_shown_with_the_reason_and_what_was_typed
     page = context.new_page()
     page.goto(live_server.url("/"))
     expect(page.get_by_role("heading", name="My events")).to_be_visible()
-    _wait_for_service_worker(page)
+    wait_for_service_worker(page)
 
     context.set_offline(True)
     page.goto(live_server.url("/b/NotARealBadgeToken1234567890"))
@@ -264,7 +242,7 @@ def test_a_note_changed_offline_and_on_another_device_keeps_both_and_says_so(
 ) -> None:
     badge = _badge_urls(live_server, [_email(CONFLICT_MET)])[_email(CONFLICT_MET)]
     page = sign_in_by_mail(context, live_server, CONFLICT_WRITER)
-    _wait_for_service_worker(page)
+    wait_for_service_worker(page)
     page.goto(badge)
     expect(page.locator(".exchange-status")).to_be_visible()
     href = page.get_by_role("link", name="Open contact").get_attribute("href")

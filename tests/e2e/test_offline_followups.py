@@ -5,13 +5,12 @@ drafts by itself once the connection is back."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, expect
 
-from tests.e2e.browsing import sign_in_by_mail
+from tests.e2e.browsing import sign_in_by_mail, wait_for_service_worker
 from tests.e2e.conftest import LiveServer
 from tests.e2e.test_followups import (
     _arrange_contacts_and_drafts,
@@ -19,22 +18,12 @@ from tests.e2e.test_followups import (
     _follow_ups,
     _review_shows,
 )
-from tests.e2e.test_offline import _wait_for_service_worker
 
 pytestmark = pytest.mark.browser
 
 # Demo attendees 13-14 are kept for these tests (see test_followups.py).
 USER_EMAIL = "attendee13@demo.rapport.example"
 OPENS_OFFLINE_EMAIL = "attendee14@demo.rapport.example"
-
-
-@pytest.fixture
-def context(phone: BrowserContext) -> Iterator[BrowserContext]:
-    """The phone, put back online at the end whatever happened."""
-    try:
-        yield phone
-    finally:
-        phone.set_offline(False)
 
 
 def _to_statuses(history: list[dict[str, Any]]) -> list[str]:
@@ -45,7 +34,7 @@ def test_review_actions_made_offline_sync_once_when_back_online(
     live_server: LiveServer, context: BrowserContext
 ) -> None:
     page = sign_in_by_mail(context, live_server, USER_EMAIL)
-    _wait_for_service_worker(page)
+    wait_for_service_worker(page)
     _arrange_contacts_and_drafts(page)
     page.goto(live_server.url("/follow-ups/review"))
     _review_shows(page, 1, "Ada Fielding")
@@ -103,7 +92,7 @@ def test_review_queue_opened_offline_loads_by_itself_when_back_online(
     live_server: LiveServer, context: BrowserContext
 ) -> None:
     page = sign_in_by_mail(context, live_server, OPENS_OFFLINE_EMAIL)
-    _wait_for_service_worker(page)
+    wait_for_service_worker(page)
     _arrange_contacts_and_drafts(page)
     # The app has been used online (the follow-ups list, not the queue), as on a real phone.
     page.goto(live_server.url("/follow-ups"))
