@@ -20,9 +20,12 @@ export function App() {
     document.title = `${match.route.title} · Rapport`;
   }, [match.route]);
 
+  // The page being rendered, not wherever the location is by the time the effect runs
+  // (signing out moves to /signin first, and "next=/signin" led back to the sign-in page).
+  const here = currentPath();
   useEffect(() => {
-    if (needsSignIn) navigate(`/signin?next=${encodeURIComponent(currentPath())}`, { replace: true });
-  }, [needsSignIn]);
+    if (needsSignIn) navigate(`/signin?next=${encodeURIComponent(here)}`, { replace: true });
+  }, [needsSignIn, here]);
 
   // After a navigation, move keyboard and screen-reader focus to the new screen's heading.
   useEffect(() => {

@@ -41,6 +41,16 @@ export function useApi<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
   }, [...deps, version]);
 
   const reload = useCallback(() => setVersion((v) => v + 1), []);
+
+  // Failed for want of a connection: load again by itself the moment it is back, so nobody
+  // has to find and tap "Try again".
+  const unreachable = error?.status === 0;
+  useEffect(() => {
+    if (!unreachable) return;
+    window.addEventListener("online", reload);
+    return () => window.removeEventListener("online", reload);
+  }, [unreachable, reload]);
+
   return { data, error, loading, reload };
 }
 

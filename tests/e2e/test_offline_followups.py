@@ -108,3 +108,12 @@ def test_review_queue_opened_offline_loads_by_itself_when_back_online(
     context.set_offline(False)  # and no tap on "Try again"
     _review_shows(page, 1, "Ada Fielding")
     expect(offline).to_have_count(0)
+
+    # A list never read before, opened offline: the error, then the list once back online,
+    # again with no tap (every screen that loads through useApi does this).
+    context.set_offline(True)
+    page.goto(live_server.url("/follow-ups?status=cancelled"))
+    expect(page.get_by_role("alert")).to_contain_text("Could not reach Rapport", timeout=10_000)
+    context.set_offline(False)
+    expect(page.get_by_role("heading", level=2, name="Cancelled (0)")).to_be_visible()
+    expect(page.get_by_role("alert")).to_have_count(0)

@@ -10,8 +10,12 @@ import { session } from "../session";
 import { useStore } from "../store";
 
 /** Only app paths may follow sign-in (the server checks again). */
+/** Where to go after signing in: a page of this site, never another site, and never the
+ * sign-in steps themselves (that would land the person back here). */
 function safeNext(next: string | null): string {
-  return next && next.startsWith("/") && !next.startsWith("//") ? next : "/";
+  const local = next && next.startsWith("/") && !next.startsWith("//");
+  const signingIn = next && /^\/(signin|verify)(\/|\?|#|$)/.test(next);
+  return local && !signingIn ? next : "/";
 }
 
 /** Whether the development mailbox is on (only then is it worth mentioning). */
