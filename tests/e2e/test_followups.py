@@ -291,6 +291,7 @@ def test_swipes_and_keys_move_through_the_queue_and_the_contact_page_sets_a_cade
     section.get_by_label("Keep in touch every").select_option(label="1 month")
     section.get_by_role("button", name="Set", exact=True).click()
     expect(section.get_by_text("Next check-in due")).to_be_visible()
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", section.inner_text()), "dates read as words"
     cadences = _call(page, "GET", "/keep-in-touch")
     assert [(c["contact_name"], c["every_days"]) for c in cadences] == [("Chiara Lund", 30)]
 

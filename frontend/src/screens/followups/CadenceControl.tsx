@@ -3,6 +3,7 @@
 import { useEffect, useId, useState } from "preact/hooks";
 import { ApiError } from "../../api";
 import { Button } from "../../components/Button";
+import { shortDate } from "../../components/people/when";
 import { announce } from "../../components/Status";
 import { type Cadence, staying } from "../../followups-api";
 import "../../followups.css";
@@ -48,7 +49,7 @@ export function CadenceControl({ contactId, current, onChange }: Props) {
           return;
         }
         const saved = await staying.setCadence(contactId, days);
-        announce(`Keep in touch every ${days} days; next check-in ${saved.next_due_on}.`, "success");
+        announce(`Keep in touch every ${days} days; next check-in ${shortDate(saved.next_due_on)}.`, "success");
         onChange?.(saved);
       }
     } catch (err) {
@@ -83,7 +84,7 @@ export function CadenceControl({ contactId, current, onChange }: Props) {
           Set
         </Button>
       </div>
-      {current && <p class="muted small">Next check-in due {current.next_due_on}.</p>}
+      {current && <p class="muted small">Next check-in due {shortDate(current.next_due_on)}.</p>}
       {problem && (
         <p class="field-error" role="alert">
           {problem}

@@ -10,6 +10,7 @@ import { announce } from "../../components/Status";
 import { people } from "../../contacts-api";
 import { type Reminder, type ReminderKind, type Preferences, staying } from "../../followups-api";
 import { useApi } from "../../hooks";
+import { shortDate } from "../../components/people/when";
 import { CadenceControl } from "./CadenceControl";
 import "../../people.css";
 import "../../followups.css";
@@ -49,7 +50,12 @@ function DueRow({ reminder, onChange }: { reminder: Reminder; onChange: () => vo
           <a href={`/contacts/${encodeURIComponent(reminder.contact_id)}`}>{reminder.contact_name}</a>
         </p>
         <p class="muted small">
-          {reminder.title} · {reminder.overdue ? <strong class="overdue">overdue since {reminder.due_on}</strong> : `due ${reminder.due_on}`}
+          {reminder.title} ·{" "}
+          {reminder.overdue ? (
+            <strong class="overdue">overdue since {shortDate(reminder.due_on)}</strong>
+          ) : (
+            `due ${shortDate(reminder.due_on)}`
+          )}
         </p>
       </div>
       {reminder.kind === "keep_in_touch" && (
@@ -211,7 +217,7 @@ export default function Reminders() {
             {cadences.data.map((c) => (
               <li key={c.contact_id}>
                 <a href={`/contacts/${encodeURIComponent(c.contact_id)}`}>{c.contact_name}</a>: every {c.every_days} days, next{" "}
-                {c.next_due_on}
+                {shortDate(c.next_due_on)}
               </li>
             ))}
           </ul>
