@@ -128,13 +128,7 @@ export default function ContactPage({ params, query }: ScreenProps) {
       </p>
       <div class="panel">
         <PersonCard contact={c} level={1} photoUrl={people.contactPhotoUrl(c.id)} />
-        <p class="met-line">
-          <span>
-            Met {c.event_name ? <>at <strong>{c.event_name}</strong>, </> : ""}
-            {shortDateTime(c.met_at)}
-          </span>
-          {c.warmth && <span class={`warmth warmth-${c.warmth}`}>{c.warmth}</span>}
-        </p>
+        <MetLine contact={c} />
         {c.preferred_channel && (
           <p class="muted">Prefers {CHANNELS[c.preferred_channel] ?? c.preferred_channel}</p>
         )}
@@ -189,13 +183,22 @@ export default function ContactPage({ params, query }: ScreenProps) {
   );
 }
 
+/** Where and when we met, and how warm the contact is. */
+function MetLine({ contact: c }: { contact: ContactSummary }) {
+  return (
+    <p class="met-line">
+      <span>
+        Met {c.event_name ? <>at <strong>{c.event_name}</strong>, </> : ""}
+        {shortDateTime(c.met_at)}
+      </span>
+      {c.warmth && <span class={`warmth warmth-${c.warmth}`}>{c.warmth}</span>}
+    </p>
+  );
+}
+
 /** The contact as the kept list knows it: who, where we met, and "Add note" (the note waits
- * in the outbox); the rest comes when the phone is online again, which reloads the page. */
+ * in the outbox); the rest comes when the phone is online again (useApi loads it again). */
 function OfflineContact({ contact: c, onOnline }: { contact: ContactSummary; onOnline: () => void }) {
-  useEffect(() => {
-    window.addEventListener("online", onOnline);
-    return () => window.removeEventListener("online", onOnline);
-  }, [onOnline]);
   return (
     <section class="stack-lg contact-page">
       <p class="breadcrumb">
@@ -203,13 +206,7 @@ function OfflineContact({ contact: c, onOnline }: { contact: ContactSummary; onO
       </p>
       <div class="panel">
         <PersonCard contact={c} level={1} />
-        <p class="met-line">
-          <span>
-            Met {c.event_name ? <>at <strong>{c.event_name}</strong>, </> : ""}
-            {shortDateTime(c.met_at)}
-          </span>
-          {c.warmth && <span class={`warmth warmth-${c.warmth}`}>{c.warmth}</span>}
-        </p>
+        <MetLine contact={c} />
       </div>
       <p class="panel offline-note" role="status">
         You are offline. Your notes, promises and the rest of this contact will load when you are
