@@ -42,6 +42,7 @@ PitchTitle = Annotated[str, *named(200, "Give the pitch a title.")]
 TemplateName = Annotated[str, *named(100, "Give the template a name.")]
 ContactName = Annotated[str, *named(200, "A contact needs a name.")]
 CardName = Annotated[str, *named(200, "Put your name on your card: it is what people see first.")]
+SubjectLine = Annotated[str, *named(300, "Give the message a subject.")]
 
 
 class FieldError(BaseModel):

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from schemas.common import OrmModel, TemplateName
+from schemas.common import OrmModel, SubjectLine, TemplateName
 
 TemplateKindName = Literal["resource", "conversation", "meet_again", "introduction", "custom"]
 ChannelName = Literal["email", "linkedin", "phone", "other"]
@@ -20,14 +20,14 @@ StatusName = Literal[
 class TemplateIn(BaseModel):
     kind: TemplateKindName = "custom"
     name: TemplateName
-    subject: str = Field(min_length=1, max_length=300)
+    subject: SubjectLine
     body: str = Field(min_length=1, max_length=10_000)
 
 
 class TemplatePatch(BaseModel):
     kind: TemplateKindName | None = None
     name: TemplateName | None = None
-    subject: str | None = Field(default=None, min_length=1, max_length=300)
+    subject: SubjectLine | None = None
     body: str | None = Field(default=None, min_length=1, max_length=10_000)
 
 

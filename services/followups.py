@@ -198,13 +198,13 @@ def send_time(*, now: datetime, zone: ZoneInfo, requested: datetime | None = Non
             raise Invalid(
                 "Give the send time with its time zone (e.g. 2026-11-23T09:00:00+01:00).",
                 code="send_at_naive",
-                fields=[FieldProblem("send_at", "needs a time zone")],
+                fields=[FieldProblem("send_at", "Give the time with its time zone.")],
             )
         if requested > now + LONGEST_SCHEDULE:
             raise Invalid(
                 "A message can be scheduled up to a year ahead.",
                 code="send_at_too_far",
-                fields=[FieldProblem("send_at", "more than a year ahead")],
+                fields=[FieldProblem("send_at", "Schedule it at most a year ahead.")],
             )
         return max(requested, now)
     local = now.astimezone(zone)
@@ -241,11 +241,15 @@ async def edit(
     if subject is not None:
         subject = " ".join(subject.split())
         if not subject or len(subject) > MAX_SUBJECT:
-            problems.append(FieldProblem("subject", f"1 to {MAX_SUBJECT} characters, one line"))
+            problems.append(
+                FieldProblem(
+                    "subject", f"Write a one-line subject of up to {MAX_SUBJECT} characters."
+                )
+            )
     if body is not None and (not body.strip() or len(body) > MAX_BODY):
-        problems.append(FieldProblem("body", f"1 to {MAX_BODY} characters"))
+        problems.append(FieldProblem("body", f"Write a message of up to {MAX_BODY} characters."))
     if channel is not None and channel not in Channel.__members__:
-        problems.append(FieldProblem("channel", f"one of {', '.join(Channel)}"))
+        problems.append(FieldProblem("channel", f"Choose one of: {', '.join(Channel)}."))
     if problems:
         raise Invalid(
             "The message cannot be saved like this.", code="follow_up_invalid", fields=problems
@@ -312,7 +316,11 @@ async def approve(
             f"There is no valid email address for {contact.name or 'this contact'}. Add one "
             "to the contact, or change the channel.",
             code="no_email_address",
-            fields=[FieldProblem("channel", "no email address")],
+            fields=[
+                FieldProblem(
+                    "channel", "Add an email address to the contact, or choose another channel."
+                )
+            ],
         )
     when = send_time(now=now, zone=zone_of(owner), requested=send_at)
     follow_up.to_address = address
@@ -358,7 +366,7 @@ async def snooze(
         raise Invalid(
             "Snooze until a time in the future, with its time zone.",
             code="snooze_invalid",
-            fields=[FieldProblem("until", "must be a future time with a time zone")],
+            fields=[FieldProblem("until", "Choose a time in the future, with its time zone.")],
         )
     follow_up.snoozed_until = until
     follow_up.reviewed_at = now

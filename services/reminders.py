@@ -58,7 +58,7 @@ async def set_cadence(
         raise Invalid(
             f"Choose between 1 and {MAX_CADENCE_DAYS} days.",
             code="cadence_invalid",
-            fields=[FieldProblem("every_days", f"1 to {MAX_CADENCE_DAYS}")],
+            fields=[FieldProblem("every_days", f"Choose between 1 and {MAX_CADENCE_DAYS} days.")],
         )
     await _my_contact(session, owner=owner, contact_id=contact_id)
     cadence = await session.get(KeepInTouch, contact_id)
@@ -97,7 +97,7 @@ async def log_interaction(
         raise Invalid(
             "Give a time in the past, with its time zone.",
             code="interaction_time_invalid",
-            fields=[FieldProblem("at", "past time with a time zone")],
+            fields=[FieldProblem("at", "Give a time in the past, with its time zone.")],
         )
     interaction = Interaction(
         owner_id=owner.id, contact_id=contact_id, kind=kind, text=text.strip(), at=at or now
@@ -311,7 +311,7 @@ async def update_preferences(
             raise Invalid(
                 f"“{timezone}” is not a time zone we know; use a name like Europe/Berlin.",
                 code="timezone_unknown",
-                fields=[FieldProblem("timezone", "unknown IANA time zone")],
+                fields=[FieldProblem("timezone", "Use a time zone such as Europe/Berlin.")],
             )
         owner.timezone = timezone
     if signature is not None:

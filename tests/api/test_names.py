@@ -1,5 +1,6 @@
-"""Names and titles: spaces around them are dropped, and one of spaces only is refused with a
-message for that field, on create and on edit, for every thing whose name is its heading."""
+"""Names, titles and subject lines: spaces around them are dropped, and one of spaces only is
+refused with a message for that field, on create and on edit, for every thing whose name is
+its heading (and a template's subject, which becomes a message's)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,13 @@ CREATES: dict[str, tuple[Create, str, str]] = {
         lambda c, name: c.post(f"{API}/follow-up-templates", json={**TEMPLATE, "name": name}),
         "name",
         "Give the template a name.",
+    ),
+    "template subject": (
+        lambda c, subject: c.post(
+            f"{API}/follow-up-templates", json={**TEMPLATE, "name": "Hi", "subject": subject}
+        ),
+        "subject",
+        "Give the message a subject.",
     ),
     "card": (
         lambda c, name: c.put(f"{API}/me/card", json={"name": name, "company": "Volta"}),
