@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import (
+    account,
     attendees,
     auth,
     badges,
@@ -108,7 +109,7 @@ def create_app(settings: Settings | None = None, *, with_worker: bool | None = N
         auth, events, attendees, badges, checkin,
         cards, contacts, exchange, notes, search, pitches,
         followups, reminders,
-        sync,
+        sync, account,
     ):  # fmt: skip
         api.include_router(module.router)
     api.include_router(followups.templates_router)

@@ -55,6 +55,12 @@ export const routes: Route[] = [
   },
   // Meeting people: my card, scanning, contacts, notes, promises, pitches.
   { path: "/me", title: "My card", access: "signed-in", load: () => import("./screens/people/MyCard") },
+  {
+    path: "/account",
+    title: "My data and account",
+    access: "signed-in",
+    load: () => import("./screens/Account"),
+  },
   { path: "/scan", title: "Scan", access: "signed-in", load: () => import("./screens/people/Scan") },
   {
     path: "/contacts",

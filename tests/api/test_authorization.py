@@ -622,6 +622,30 @@ ROUTES.update(
 )
 
 
+# --- my account: export and deletion (tests/api/test_account.py) ----------------------------
+# Each caller deletes their own account (confirming with their own email); organizers of an
+# event nobody else organizes are refused until they also let those events go.
+_emails: dict[str, str] = {}
+
+
+async def _remember_emails(session: AsyncSession, world: World) -> dict[str, str]:
+    _emails.update({role: u.email for role, u in world.users.items() if u is not None})
+    return {}
+
+
+ROUTES.update(
+    {
+        ("GET", f"{API}/me/export"): Case(SIGNED_IN(200)),
+        ("GET", f"{API}/me/delete-preview"): Case(SIGNED_IN(200)),
+        ("POST", f"{API}/me/delete"): Case(
+            {**SIGNED_IN(204), "organizer_a": 409, "organizer_b": 409},
+            json=lambda role: {"confirm_email": _emails.get(role, "nobody@example.org")},
+            prepare=_remember_emails,
+        ),
+    }
+)
+
+
 async def make_world(db: AsyncSession) -> World:
     organizer_a = await factories.user(db, is_organizer=True)
     organizer_b = await factories.user(db, is_organizer=True)

@@ -75,6 +75,12 @@ export default function SignIn({ query }: ScreenProps) {
   return (
     <section class="panel narrow">
       <h1 tabIndex={-1}>Sign in</h1>
+      {query.get("deleted") === "1" && state.status !== "signed-in" && (
+        <p class="note" role="status">
+          Your account and everything in it were deleted. Signing in with the same address
+          starts a new, empty account.
+        </p>
+      )}
       {state.status === "signed-in" ? (
         <p class="note">
           You are signed in as <strong>{state.me.email}</strong>.{" "}

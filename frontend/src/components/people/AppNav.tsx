@@ -12,7 +12,7 @@ const ITEMS: { href: string; label: string; icon: string; matches: (path: string
   { href: "/scan", label: "Scan", icon: "M4 8V4h4M16 4h4v4M20 16v4h-4M8 20H4v-4M7 12h10", matches: (p) => p === "/scan" || p.startsWith("/b/") },
   { href: "/follow-ups/review", label: "Follow up", icon: "M4 6h16v12H4zM4 7l8 6 8-6", matches: (p) => p.startsWith("/follow-ups") || p === "/reminders" },
   { href: "/promises", label: "Promises", icon: "M5 12l4 4L19 6", matches: (p) => p.startsWith("/promises") },
-  { href: "/me", label: "Me", icon: "M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21c0-4.4 3.6-8 8-8s8 3.6 8 8", matches: (p) => p === "/me" || p.startsWith("/pitches") },
+  { href: "/me", label: "Me", icon: "M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21c0-4.4 3.6-8 8-8s8 3.6 8 8", matches: (p) => p === "/me" || p === "/account" || p.startsWith("/pitches") },
 ];
 
 /** How many unread notifications ("Alex added you") I have: asked again on each navigation,

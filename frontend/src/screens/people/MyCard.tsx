@@ -275,6 +275,10 @@ function CardForm({ initial }: { initial: Card }) {
           </Button>
         </div>
       </form>
+      <p>
+        <a href="/account">My data and account</a>: download everything you keep here, or delete
+        your account.
+      </p>
     </section>
   );
 }

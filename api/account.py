@@ -1,0 +1,66 @@
+"""My account as a whole: download everything I own, and delete the account."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+
+from api.deps import SESSION_COOKIE, CurrentUser, DbSession, SettingsDep
+from api.errors import ERROR_RESPONSES
+from schemas.account import AccountExport, DeleteAccountIn, DeletePreviewOut
+from services import account_export, accounts
+
+router = APIRouter(prefix="/me", tags=["account"], responses=ERROR_RESPONSES)
+
+
+@router.get(
+    "/export",
+    summary="Everything I own, as one JSON file",
+    description="My account, card (photo as base64), pitches, contacts with my notes, "
+    "follow-ups with their history, templates, cadences, reminder settings, registrations "
+    "with my check-ins, the events I run (name and role) and my notifications.",
+    response_class=Response,
+    responses={200: {"model": AccountExport}},
+)
+async def export_all(user: CurrentUser, db: DbSession) -> Response:
+    document = AccountExport.model_validate(await account_export.export_account(db, user=user))
+    day = document.exported_at.date().isoformat()
+    return Response(
+        document.model_dump_json(indent=2),
+        media_type="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="rapport-export-{day}.json"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.get(
+    "/delete-preview",
+    response_model=DeletePreviewOut,
+    summary="What deleting my account would remove",
+)
+async def delete_preview(user: CurrentUser, db: DbSession) -> DeletePreviewOut:
+    return DeletePreviewOut.model_validate(await accounts.deletion_preview(db, user=user))
+
+
+@router.post(
+    "/delete",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete my account and everything it owns",
+    description="`confirm_email` must be the account's email (any case), else 400. While I am "
+    "the only organizer of an event the answer is 409, unless `delete_my_events` is true: "
+    "then those events are deleted too. Signs this browser out.",
+)
+async def delete_account(
+    data: DeleteAccountIn,
+    user: CurrentUser,
+    response: Response,
+    db: DbSession,
+    settings: SettingsDep,
+) -> None:
+    await accounts.delete_account(
+        db, user=user, confirm_email=data.confirm_email, delete_my_events=data.delete_my_events
+    )
+    response.delete_cookie(
+        SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=settings.secure_cookies
+    )

@@ -1,0 +1,27 @@
+// My account as a whole: the export of everything I own, and deleting the account
+// (see schemas/account.py).
+import { request } from "./api";
+
+/** Where the JSON export downloads from (a plain link: the cookie authenticates). */
+export const EXPORT_URL = "/api/v1/me/export";
+
+export interface DeletePreview {
+  email: string;
+  contacts: number;
+  notes: number;
+  follow_ups: number;
+  follow_ups_waiting_to_send: number;
+  registrations: number;
+  pitches: number;
+  sole_organizer_events: { id: string; name: string }[];
+}
+
+export const account = {
+  deletePreview: () => request<DeletePreview>("/me/delete-preview"),
+  deleteAccount: (confirmEmail: string, deleteMyEvents: boolean) =>
+    request<void>("/me/delete", {
+      method: "POST",
+      body: { confirm_email: confirmEmail, delete_my_events: deleteMyEvents },
+      redirectOn401: false,
+    }),
+};
