@@ -32,7 +32,7 @@ from schemas.followups import (
     TemplatePatch,
     TransitionOut,
 )
-from services import delivery, drafts, followups, templates
+from services import delivery, drafts, followup_views, followups, templates
 from services.models import Contact, FollowUp
 
 templates_router = APIRouter(
@@ -174,10 +174,10 @@ async def list_follow_ups(
     status_: Annotated[StatusName | None, Query(alias="status")] = None,
     event_id: uuid.UUID | None = None,
 ) -> Page[FollowUpOut]:
-    items, total = await followups.list_follow_ups(
+    items, total = await followup_views.list_follow_ups(
         db, owner=user, status=status_, event_id=event_id, limit=paging.limit, offset=paging.offset
     )
-    contacts = await followups.contacts_of(db, follow_ups=items)
+    contacts = await followup_views.contacts_of(db, follow_ups=items)
     return Page(
         items=[follow_up_out(f, contacts[f.contact_id]) for f in items],
         total=total,
@@ -190,7 +190,7 @@ async def list_follow_ups(
 async def review_next(
     user: CurrentUser, db: DbSession, event_id: uuid.UUID | None = None
 ) -> ReviewOut:
-    slot = await followups.review_next(db, owner=user, event_id=event_id)
+    slot = await followup_views.review_next(db, owner=user, event_id=event_id)
     return ReviewOut(
         item=await _one_out(db, slot.item) if slot.item else None,
         position=slot.position,
@@ -227,7 +227,8 @@ async def follow_up_history(
 ) -> list[TransitionOut]:
     follow_up = await followups.get_follow_up(db, owner=user, follow_up_id=follow_up_id)
     return [
-        TransitionOut.model_validate(t) for t in await followups.history(db, follow_up=follow_up)
+        TransitionOut.model_validate(t)
+        for t in await followup_views.history(db, follow_up=follow_up)
     ]
 
 

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import delivery, followups, worker
+from services import delivery, followup_views, followups, worker
 from services.db import utcnow
 from services.delivery import DeliveryPolicy
 from services.models import FollowUp, OutboundEmail, User
@@ -72,7 +72,7 @@ async def test_approved_follow_up_arrives_from_the_sender_replying_to_the_user(
     assert text == "Grüße aus Köln, Zoë! 🎉\nThe report: https://example.org/report\n"
     sent = await reload(db, message)
     assert sent.status == "sent" and sent.sent_at is not None and sent.lease_expires_at is None
-    steps = [t.to_status for t in await followups.history(db, follow_up=sent)]
+    steps = [t.to_status for t in await followup_views.history(db, follow_up=sent)]
     assert steps == ["draft", "approved", "scheduled", "sending", "sent"]
 
 
@@ -172,7 +172,7 @@ async def test_a_message_whose_worker_died_is_sent_again_with_the_same_id(
     assert [m["Message-ID"] for m in inbox.messages] == [message.message_id]
     sent = await reload(db, message)
     assert sent.status == "sent" and sent.attempts == 2
-    details = [t.detail for t in await followups.history(db, follow_up=sent)]
+    details = [t.detail for t in await followup_views.history(db, follow_up=sent)]
     assert "the worker stopped; trying again" in details
 
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import delivery, followups
+from services import delivery, followup_views, followups
 from services.errors import Conflict, Invalid, NotFound
 from services.models import Contact, FollowUp, User
 from tests import factories
@@ -72,19 +72,19 @@ async def test_review_shows_one_draft_at_a_time_with_position_of_total(db: Async
     first, second, third = await drafts_for(db, owner, 3)
     event_id = first.event_id
 
-    slot = await followups.review_next(db, owner=owner, event_id=event_id)
+    slot = await followup_views.review_next(db, owner=owner, event_id=event_id)
     assert (slot.item and slot.item.id, slot.position, slot.total) == (first.id, 1, 3)
 
     await followups.approve(db, owner=owner, follow_up_id=first.id)
-    slot = await followups.review_next(db, owner=owner, event_id=event_id)
+    slot = await followup_views.review_next(db, owner=owner, event_id=event_id)
     assert (slot.item and slot.item.id, slot.position, slot.total) == (second.id, 2, 3)
 
     await followups.snooze(db, owner=owner, follow_up_id=second.id)
-    slot = await followups.review_next(db, owner=owner, event_id=event_id)
+    slot = await followup_views.review_next(db, owner=owner, event_id=event_id)
     assert (slot.item and slot.item.id, slot.position, slot.snoozed) == (third.id, 3, 1)
 
     await followups.skip(db, owner=owner, follow_up_id=third.id)
-    slot = await followups.review_next(db, owner=owner, event_id=event_id)
+    slot = await followup_views.review_next(db, owner=owner, event_id=event_id)
     assert slot.item is None and slot.remaining == 0 and slot.snoozed == 1 and slot.total == 3
 
 
@@ -92,7 +92,7 @@ async def test_review_without_an_event_counts_this_sitting(db: AsyncSession) -> 
     owner = await factories.user(db)
     first, *_ = await drafts_for(db, owner, 3)
     await followups.skip(db, owner=owner, follow_up_id=first.id)
-    slot = await followups.review_next(db, owner=owner)
+    slot = await followup_views.review_next(db, owner=owner)
     assert (slot.position, slot.total, slot.remaining) == (2, 3, 2)
 
 
@@ -105,7 +105,9 @@ async def test_approving_an_email_schedules_it_with_every_step_timestamped(
     assert approved.status == "scheduled"
     assert approved.send_at is not None and approved.next_attempt_at == approved.send_at
     assert approved.from_name == "Ada Lovelace" and approved.reply_to == owner.email
-    steps = [(t.from_status, t.to_status) for t in await followups.history(db, follow_up=draft)]
+    steps = [
+        (t.from_status, t.to_status) for t in await followup_views.history(db, follow_up=draft)
+    ]
     assert steps == [(None, "draft"), ("draft", "approved"), ("approved", "scheduled")]
 
 
@@ -128,7 +130,7 @@ async def test_editing_an_approved_message_takes_it_back_to_draft(db: AsyncSessi
     edited = await followups.edit(db, owner=owner, follow_up_id=draft.id, body="New words.\n")
     assert edited.status == "draft" and edited.send_at is None and edited.next_attempt_at is None
     assert edited.body == "New words.\n"
-    assert (await followups.history(db, follow_up=draft))[-1].detail == "edited: body"
+    assert (await followup_views.history(db, follow_up=draft))[-1].detail == "edited: body"
 
 
 async def test_changing_the_channel_of_a_draft_keeps_it_a_draft(db: AsyncSession) -> None:
