@@ -14,15 +14,20 @@ export type SessionState =
 
 export const session = createStore<SessionState>({ status: "loading" });
 
-/** Ask the server who is signed in in this browser. */
+/** Ask the server who is signed in in this browser. An answer that comes back after the
+ *  session changed here (a sign-in link used meanwhile, a sign-out) is out of date: it is
+ *  dropped, or "not signed in", asked before the link was used, would undo the sign-in. */
 export async function loadSession(): Promise<void> {
+  const asked = session.get();
+  let next: SessionState;
   try {
     const me = await fetchMe();
-    session.set(me ? { status: "signed-in", me } : { status: "anonymous" });
+    next = me ? { status: "signed-in", me } : { status: "anonymous" };
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    session.set({ status: "unreachable", detail });
+    next = { status: "unreachable", detail };
   }
+  if (session.get() === asked) session.set(next);
 }
 
 /** Record the account a sign-in link just opened a session for. */

@@ -16,7 +16,7 @@ import httpx
 import pytest
 import zxingcpp
 from PIL import Image
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, Route, expect
 
 from tests.e2e.conftest import LiveServer
 from tests.support import ROOT
@@ -204,3 +204,42 @@ def test_a_new_version_waits_until_the_user_taps_reload(
         assert page.evaluate(caches) == [f"rapport-shell-{new_version}"]
     finally:
         worker.write_text(original)
+
+
+def test_a_late_not_signed_in_answer_does_not_undo_a_sign_in(
+    live_server: LiveServer, phone: BrowserContext
+) -> None:
+    # At start the app asks who is signed in while the link is being used; on a slow phone the
+    # "nobody" answer (asked before the link worked) can arrive after the sign-in. It used to
+    # win and send the person back to the sign-in page.
+    email = f"late-answer-{os.getpid()}-{id(phone)}@example.com"
+    page = phone.new_page()
+    page.goto(live_server.url("/signin"))
+    page.get_by_label("Email").fill(email)
+    page.get_by_role("button", name="Email me a sign-in link").click()
+    expect(page.get_by_role("heading", name="Check your mail")).to_be_visible()
+    page.goto(live_server.url("/dev/mailbox"))
+    link = (
+        page.locator("article")
+        .filter(has_text=f"To {email}")
+        .first.locator("a[href*='/signin/verify#token=']")
+    )
+    href = link.first.get_attribute("href")
+    assert href
+
+    held: list[Route] = []
+    page.route("**/api/v1/auth/me", lambda route: held.append(route))
+    page.goto(href if href.startswith("http") else live_server.url(href))
+    page.wait_for_url(live_server.url("/"))
+    expect(page.get_by_role("heading", name="My events")).to_be_visible()
+    assert held, "the app should have asked who is signed in"
+    for route in held:
+        route.fulfill(
+            status=401,
+            content_type="application/json",
+            body=json.dumps({"error": "not_signed_in", "detail": "Sign in first.", "fields": []}),
+        )
+    page.unroute("**/api/v1/auth/me")
+    page.wait_for_timeout(500)
+    expect(page.get_by_role("heading", name="My events")).to_be_visible()
+    assert page.url == live_server.url("/")
