@@ -21,6 +21,7 @@ from api import (
     checkin,
     contacts,
     dev,
+    directory,
     events,
     exchange,
     followups,
@@ -107,7 +108,7 @@ def create_app(settings: Settings | None = None, *, with_worker: bool | None = N
     api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(csrf_guard)])
     for module in (
         auth, events, attendees, badges, checkin,
-        cards, contacts, exchange, notes, search, pitches,
+        cards, contacts, exchange, directory, notes, search, pitches,
         followups, reminders,
         sync, account,
     ):  # fmt: skip

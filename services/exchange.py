@@ -108,12 +108,24 @@ async def scan_badge(
             code="badge_revoked",
         )
     attendee: Attendee = badge_row.attendee
-    event = await session.get(Event, attendee.event_id)
-    assert event is not None
     if attendee.user_id == user.id:
         raise Invalid(
             "That is your own badge. Scan the badge of the person you met.", code="own_badge"
         )
+    return await add_attendee(session, user=user, attendee=attendee, contact_id=contact_id)
+
+
+async def add_attendee(
+    session: AsyncSession,
+    *,
+    user: User,
+    attendee: Attendee,
+    contact_id: uuid.UUID | None = None,
+) -> ScanResult:
+    """An attendee's shared card becomes my contact (once), and they are told: what a badge
+    scan does once the badge is read, and what "Add" in an event's directory does."""
+    event = await session.get(Event, attendee.event_id)
+    assert event is not None
     existing = await _contact_for(session, owner_id=user.id, person_id=attendee.user_id)
     if existing is not None:
         return ScanResult(existing, created=False, event=event)

@@ -17,6 +17,12 @@ export const routes: Route[] = [
     load: () => import("./screens/EventPage"),
   },
   {
+    path: "/events/:id/directory",
+    title: "Directory",
+    access: "signed-in",
+    load: () => import("./screens/event/Directory"),
+  },
+  {
     path: "/events/:id/badge",
     title: "My badge",
     access: "signed-in",

@@ -53,7 +53,8 @@ class EventMember(Base):
 
 
 class Attendee(Base):
-    """A registered attendee of one event, keyed by email within the event."""
+    """A registered attendee of one event, keyed by email within the event, and whether they
+    chose to be listed in the event's attendee directory."""
 
     __tablename__ = "attendees"
     __table_args__ = (UniqueConstraint("event_id", "email"),)
@@ -67,6 +68,8 @@ class Attendee(Base):
     name: Mapped[str] = mapped_column(String(200))
     company: Mapped[str] = mapped_column(String(200), default="")
     title: Mapped[str] = mapped_column(String(200), default="")
+    # When the attendee chose to be listed in the event's directory; None: not listed (default).
+    directory_listed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -622,6 +622,29 @@ ROUTES.update(
 )
 
 
+# --- the attendee directory and people to meet (tests/api/test_directory.py) ----------------
+async def _listed_attendee(session: AsyncSession, world: World) -> dict[str, str]:
+    from services import directory
+
+    attendee, _ = await factories.attendee(session, event=world.event_a)
+    await directory.set_listed(session, attendee=attendee, listed=True)
+    await session.commit()
+    return {"attendee_id": str(attendee.id)}
+
+
+ROUTES.update(
+    {
+        ("GET", f"{_E}/directory"): Case(MEMBERS(200), params={"q": "a"}),
+        ("GET", f"{_E}/directory/me"): Case(ATTENDEES(200)),
+        ("PUT", f"{_E}/directory/me"): Case(ATTENDEES(200), json={"listed": True}),
+        ("GET", f"{_E}/people-to-meet"): Case(ATTENDEES(200)),
+        ("POST", f"{_E}/directory/{{attendee_id}}/add"): Case(
+            MEMBERS(201), prepare=_listed_attendee
+        ),
+    }
+)
+
+
 # --- my account: export and deletion (tests/api/test_account.py) ----------------------------
 # Each caller deletes their own account (confirming with their own email); organizers of an
 # event nobody else organizes are refused until they also let those events go.

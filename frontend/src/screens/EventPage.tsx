@@ -1,5 +1,5 @@
 // /events/:id: one event. Organizers edit it, import attendees, see the list and the door team;
-// staff see the attendee list; attendees get a link to their badge.
+// staff see the attendee list; attendees get a link to their badge; everyone to the directory.
 import { api, type EventOut } from "../api";
 import { Loading } from "../components/Loading";
 import { formatEventDates } from "../format";
@@ -53,6 +53,16 @@ function EventScreen({ event, onChanged }: { event: EventOut; onChanged: () => v
             </a>{" "}
             <a class="button button-secondary" href={`/events/${event.id}/self-check-in`}>
               Self check-in
+            </a>{" "}
+            <a class="button button-secondary" href={`/events/${event.id}/directory`}>
+              Directory
+            </a>
+          </p>
+        )}
+        {!attendee && (
+          <p>
+            <a class="button button-secondary" href={`/events/${event.id}/directory`}>
+              Directory
             </a>
           </p>
         )}

@@ -1,0 +1,47 @@
+// Endpoints of an event's opt-in attendee directory and "people to meet" (schemas/directory.py).
+// Request plumbing lives in api.ts; adding someone answers like a badge scan (ScanResult).
+import { type Page, request } from "./api";
+import type { ScanResult } from "./contacts-api";
+
+export interface DirectoryChoice {
+  listed: boolean;
+  listed_since: string | null;
+}
+
+/** A listed attendee: only what their card shares (the rest is empty). */
+export interface DirectoryEntry {
+  attendee_id: string;
+  name: string;
+  title: string;
+  company: string;
+  email: string;
+  phone: string;
+  linkedin_url: string;
+  website: string;
+  headline: string;
+  interests: string[];
+  is_me: boolean;
+  contact_id: string | null;
+}
+
+export interface Suggestion {
+  person: DirectoryEntry;
+  shared_interests: string[];
+  reason: string;
+}
+
+const base = (eventId: string) => `/events/${encodeURIComponent(eventId)}`;
+
+export const directory = {
+  myChoice: (eventId: string) => request<DirectoryChoice>(`${base(eventId)}/directory/me`),
+  setListed: (eventId: string, listed: boolean) =>
+    request<DirectoryChoice>(`${base(eventId)}/directory/me`, { method: "PUT", body: { listed } }),
+  list: (eventId: string, query: { q?: string; limit?: number; offset?: number }) =>
+    request<Page<DirectoryEntry>>(`${base(eventId)}/directory`, { query }),
+  peopleToMeet: (eventId: string) =>
+    request<Page<Suggestion>>(`${base(eventId)}/people-to-meet`, { query: { limit: 20 } }),
+  add: (eventId: string, attendeeId: string) =>
+    request<ScanResult>(`${base(eventId)}/directory/${encodeURIComponent(attendeeId)}/add`, {
+      method: "POST",
+    }),
+};

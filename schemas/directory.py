@@ -1,0 +1,41 @@
+"""An event's opt-in attendee directory and "people to meet" suggestions."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+
+class DirectoryChoiceIn(BaseModel):
+    listed: bool = Field(description="Show my card to people at this event")
+
+
+class DirectoryChoiceOut(BaseModel):
+    listed: bool = Field(description="Whether my card is in this event's directory")
+    listed_since: datetime | None
+
+
+class DirectoryEntryOut(BaseModel):
+    """A listed attendee: only what their card shares; fields they keep to themselves are
+    empty (email and phone appear only if they share them on their card)."""
+
+    attendee_id: uuid.UUID = Field(description="Pass to …/directory/{attendee_id}/add")
+    name: str = ""
+    title: str = ""
+    company: str = ""
+    email: str = ""
+    phone: str = ""
+    linkedin_url: str = ""
+    website: str = ""
+    headline: str = ""
+    interests: list[str] = Field(default_factory=list)
+    is_me: bool = Field(description="This entry is my own")
+    contact_id: uuid.UUID | None = Field(description="My contact for this person, if I have one")
+
+
+class SuggestionOut(BaseModel):
+    person: DirectoryEntryOut
+    shared_interests: list[str] = Field(description="Interests on both cards, in my spelling")
+    reason: str = Field(description='Why, e.g. "You both listed: batteries, hiking"')

@@ -1,0 +1,149 @@
+"""An event's opt-in attendee directory and "people to meet" suggestions.
+
+An attendee is listed only after choosing it, per event; the directory shows of them exactly
+what their card shares (services.cards.shared_view), so the same choice governs a badge scan
+and the directory. Adding someone from the directory is the badge-scan path
+(services.exchange.add_attendee): same contact, same notice to them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services import cards, exchange
+from services.db import utcnow
+from services.errors import Invalid, NotFound
+from services.models import Attendee, Card, Contact, Event, User
+
+NOT_LISTED = "This person is not in the event's directory (they may have just left it)."
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One listed attendee as others see them."""
+
+    attendee_id: uuid.UUID
+    card: dict[str, Any]  # only shared fields, as services.cards.shared_view gives them
+    is_me: bool
+    contact_id: uuid.UUID | None  # my contact for this person, if I have one
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    entry: Entry
+    shared_interests: list[str]
+
+    @property
+    def reason(self) -> str:
+        return "You both listed: " + ", ".join(self.shared_interests)
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+async def set_listed(session: AsyncSession, *, attendee: Attendee, listed: bool) -> Attendee:
+    """Show my card in the event's directory, or take it out at once."""
+    if listed:
+        attendee.directory_listed_at = attendee.directory_listed_at or utcnow()
+    else:
+        attendee.directory_listed_at = None
+    await session.flush()
+    return attendee
+
+
+async def _shown(session: AsyncSession, *, attendee: Attendee, card: Card | None) -> dict[str, Any]:
+    """What the directory shows of a listed attendee: their card's shared fields; with no card
+    made yet, what their badge shows (as a badge scan would give)."""
+    if card is None:
+        return {"name": attendee.name, "title": attendee.title, "company": attendee.company}
+    shown = await cards.shared_view(session, card=card)
+    shown.pop("has_photo", None)  # the directory has no photo to show
+    return shown
+
+
+async def _entries(session: AsyncSession, *, event: Event, viewer: User) -> list[Entry]:
+    """Every listed attendee of the event, by the name they show."""
+    rows = (
+        await session.execute(
+            select(Attendee, Card)
+            .outerjoin(Card, Card.user_id == Attendee.user_id)
+            .where(Attendee.event_id == event.id, Attendee.directory_listed_at.is_not(None))
+        )
+    ).all()
+    people = [attendee.user_id for attendee, _ in rows]
+    held = await session.execute(
+        select(Contact.person_id, Contact.id).where(
+            Contact.owner_id == viewer.id, Contact.person_id.in_(people)
+        )
+    )
+    mine = {person_id: contact_id for person_id, contact_id in held}
+    entries = [
+        Entry(
+            attendee_id=attendee.id,
+            card=await _shown(session, attendee=attendee, card=card),
+            is_me=attendee.user_id == viewer.id,
+            contact_id=mine.get(attendee.user_id),
+        )
+        for attendee, card in rows
+    ]
+    return sorted(entries, key=lambda e: (_key(e.card.get("name", "")), str(e.attendee_id)))
+
+
+def _matches(entry: Entry, words: list[str]) -> bool:
+    """Every word of the search is in a shown name, company, title or interest."""
+    card = entry.card
+    shown = [card.get("name", ""), card.get("company", ""), card.get("title", "")]
+    haystack = _key(" ".join([*shown, *card.get("interests", [])]))
+    return all(word in haystack for word in words)
+
+
+async def list_directory(
+    session: AsyncSession, *, event: Event, viewer: User, query: str | None, limit: int, offset: int
+) -> tuple[list[Entry], int]:
+    """The event's directory, searched by shown name, company, title or interest.
+
+    Matching runs on what each person shows, never on fields they keep to themselves, so it is
+    done here rather than in SQL (an event's listed attendees fit in memory).
+    """
+    entries = await _entries(session, event=event, viewer=viewer)
+    words = _key(query or "").split()
+    if words:
+        entries = [e for e in entries if _matches(e, words)]
+    return entries[offset : offset + limit], len(entries)
+
+
+async def people_to_meet(
+    session: AsyncSession, *, event: Event, user: User, limit: int, offset: int
+) -> tuple[list[Suggestion], int]:
+    """Listed attendees who share interests with my card, most shared first (then by name);
+    not me, and not people already among my contacts."""
+    my_card = await cards.read_card(session, user=user)
+    mine = {_key(i): i for i in my_card.interests if _key(i)}
+    suggestions = []
+    for entry in await _entries(session, event=event, viewer=user):
+        if entry.is_me or entry.contact_id is not None:
+            continue
+        theirs = {_key(i) for i in entry.card.get("interests", [])}
+        shared = [spelling for key, spelling in mine.items() if key in theirs]
+        if shared:
+            suggestions.append(Suggestion(entry=entry, shared_interests=shared))
+    suggestions.sort(key=lambda s: -len(s.shared_interests))  # stable: names stay in order
+    return suggestions[offset : offset + limit], len(suggestions)
+
+
+async def add_from_directory(
+    session: AsyncSession, *, event: Event, user: User, attendee_id: uuid.UUID
+) -> exchange.ScanResult:
+    """Add a listed attendee to my contacts, exactly as scanning their badge would."""
+    attendee = await session.get(Attendee, attendee_id)
+    if attendee is None or attendee.event_id != event.id or attendee.directory_listed_at is None:
+        raise NotFound(NOT_LISTED, code="attendee_not_found")
+    if attendee.user_id == user.id:
+        raise Invalid("That is you. Add the people you want to meet.", code="own_entry")
+    return await exchange.add_attendee(session, user=user, attendee=attendee)
