@@ -61,8 +61,8 @@ class CardOut(OrmModel):
     updated_at: datetime
 
 
-class SharedCardOut(BaseModel):
-    """What the people I meet receive: only the fields I share, the rest empty."""
+class SharedFields(BaseModel):
+    """A card's fields as others see them: only those its owner shares, the rest empty."""
 
     name: str = ""
     title: str = ""
@@ -73,6 +73,11 @@ class SharedCardOut(BaseModel):
     website: str = ""
     headline: str = ""
     interests: list[str] = Field(default_factory=list)
+
+
+class SharedCardOut(SharedFields):
+    """What the people I meet receive: only the fields I share, the rest empty."""
+
     has_photo: bool = False
 
 

@@ -7,6 +7,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from schemas.cards import SharedFields
+
 
 class DirectoryChoiceIn(BaseModel):
     listed: bool = Field(description="Show my card to people at this event")
@@ -17,20 +19,11 @@ class DirectoryChoiceOut(BaseModel):
     listed_since: datetime | None
 
 
-class DirectoryEntryOut(BaseModel):
+class DirectoryEntryOut(SharedFields):
     """A listed attendee: only what their card shares; fields they keep to themselves are
     empty (email and phone appear only if they share them on their card)."""
 
     attendee_id: uuid.UUID = Field(description="Pass to …/directory/{attendee_id}/add")
-    name: str = ""
-    title: str = ""
-    company: str = ""
-    email: str = ""
-    phone: str = ""
-    linkedin_url: str = ""
-    website: str = ""
-    headline: str = ""
-    interests: list[str] = Field(default_factory=list)
     is_me: bool = Field(description="This entry is my own")
     contact_id: uuid.UUID | None = Field(description="My contact for this person, if I have one")
 
