@@ -4,12 +4,12 @@ import { api } from "../../api";
 import { Button } from "../../components/Button";
 import { ErrorBox } from "../../components/ErrorBox";
 import { Loading } from "../../components/Loading";
+import { SearchForm } from "../../components/SearchForm";
 import { useApi } from "../../hooks";
 
 const PAGE_SIZE = 25;
 
 export function AttendeeList({ eventId }: { eventId: string }) {
-  const [typed, setTyped] = useState("");
   const [query, setQuery] = useState("");
   const [offset, setOffset] = useState(0);
   const page = useApi(
@@ -18,32 +18,20 @@ export function AttendeeList({ eventId }: { eventId: string }) {
   );
   const data = page.data;
 
-  function search(event: Event) {
-    event.preventDefault();
-    setQuery(typed.trim());
+  function search(text: string) {
+    setQuery(text);
     setOffset(0);
   }
 
   return (
     <section class="panel" aria-labelledby="attendees-title">
       <h2 id="attendees-title">Attendees</h2>
-      <form class="search" role="search" onSubmit={search}>
-        <label for="attendee-search" class="visually-hidden">
-          Search attendees
-        </label>
-        <input
-          id="attendee-search"
-          type="search"
-          name="q"
-          maxLength={100}
-          placeholder="Name, email or company"
-          value={typed}
-          onInput={(e) => setTyped(e.currentTarget.value)}
-        />
-        <Button type="submit" kind="secondary">
-          Search
-        </Button>
-      </form>
+      <SearchForm
+        id="attendee-search"
+        label="Search attendees"
+        placeholder="Name, email or company"
+        onSearch={search}
+      />
       <ErrorBox error={page.error}>
         <Button kind="secondary" onClick={page.reload}>
           Try again

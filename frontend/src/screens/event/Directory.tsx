@@ -7,6 +7,7 @@ import { DirectoryPerson } from "../../components/directory/DirectoryPerson";
 import { ErrorBox } from "../../components/ErrorBox";
 import { LoadFailed } from "../../components/LoadFailed";
 import { Loading } from "../../components/Loading";
+import { SearchForm } from "../../components/SearchForm";
 import { type Card, people } from "../../contacts-api";
 import { directory } from "../../directory-api";
 import { asApiError, useApi } from "../../hooks";
@@ -110,7 +111,6 @@ function OptIn({ eventId, card, onChanged }: { eventId: string; card?: Card; onC
 }
 
 function DirectoryList({ eventId, version, onAdded }: { eventId: string; version: number; onAdded: () => void }) {
-  const [typed, setTyped] = useState("");
   const [query, setQuery] = useState("");
   const [offset, setOffset] = useState(0);
   const page = useApi(
@@ -119,31 +119,20 @@ function DirectoryList({ eventId, version, onAdded }: { eventId: string; version
   );
   const data = page.data;
 
-  function search(e: Event) {
-    e.preventDefault();
-    setQuery(typed.trim());
+  function search(text: string) {
+    setQuery(text);
     setOffset(0);
   }
 
   return (
     <section class="panel" aria-labelledby="directory-title">
       <h2 id="directory-title">Who is here</h2>
-      <form class="search" role="search" onSubmit={search}>
-        <label for="directory-search" class="visually-hidden">
-          Search the directory
-        </label>
-        <input
-          id="directory-search"
-          type="search"
-          maxLength={100}
-          placeholder="Name, company or interest"
-          value={typed}
-          onInput={(e) => setTyped(e.currentTarget.value)}
-        />
-        <Button type="submit" kind="secondary">
-          Search
-        </Button>
-      </form>
+      <SearchForm
+        id="directory-search"
+        label="Search the directory"
+        placeholder="Name, company or interest"
+        onSearch={search}
+      />
       <ErrorBox error={page.error}>
         <Button kind="secondary" onClick={page.reload}>
           Try again
