@@ -1,24 +1,11 @@
 // The sync status under the header: offline or not, how many changes wait on this phone, which
 // ones the server refused and why (with what was typed, so nothing is lost), and "Sync now".
-import { useEffect, useState } from "preact/hooks";
+import { useEffect } from "preact/hooks";
 import { refreshNoteConflicts, SyncNoteConflicts, useNoteConflicts } from "../components/people/NoteConflicts";
+import { useOnline } from "../hooks";
 import { useStore } from "../store";
 import "./sync.css";
 import { dismissFailed, type FailedOperation, replay, syncState } from "./outbox";
-
-function useOnline(): boolean {
-  const [online, setOnline] = useState(navigator.onLine);
-  useEffect(() => {
-    const update = () => setOnline(navigator.onLine);
-    window.addEventListener("online", update);
-    window.addEventListener("offline", update);
-    return () => {
-      window.removeEventListener("online", update);
-      window.removeEventListener("offline", update);
-    };
-  }, []);
-  return online;
-}
 
 function typedText(op: FailedOperation): string {
   const p = op.payload;

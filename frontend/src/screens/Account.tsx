@@ -1,6 +1,6 @@
 // /account: my data and my account. Download everything I own (JSON) or my contacts (vCard,
 // CSV); delete the account after seeing what goes and typing my email to confirm.
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { type ApiError, NETWORK_DETAIL } from "../api";
 import { account, type DeletePreview, EXPORT_URL } from "../account-api";
 import { Button } from "../components/Button";
@@ -9,27 +9,12 @@ import { TextField } from "../components/Field";
 import { LoadFailed } from "../components/LoadFailed";
 import { Loading } from "../components/Loading";
 import { exportUrl } from "../contacts-api";
-import { asApiError, useApi } from "../hooks";
+import { asApiError, useApi, useOnline } from "../hooks";
 import { navigate } from "../router";
 import { forgetSession } from "../session";
 import "../account.css";
 
 const OFFLINE = "Deleting your account needs a connection. Try again when you are back online.";
-
-/** Whether the browser believes it is online, kept up to date. */
-function useOnline(): boolean {
-  const [online, setOnline] = useState(navigator.onLine);
-  useEffect(() => {
-    const update = () => setOnline(navigator.onLine);
-    window.addEventListener("online", update);
-    window.addEventListener("offline", update);
-    return () => {
-      window.removeEventListener("online", update);
-      window.removeEventListener("offline", update);
-    };
-  }, []);
-  return online;
-}
 
 export default function Account() {
   return (
