@@ -1,7 +1,7 @@
 // Endpoints of an event's opt-in attendee directory and "people to meet" (schemas/directory.py).
 // Request plumbing lives in api.ts; adding someone answers like a badge scan (ScanResult).
 import { type Page, request } from "./api";
-import type { ScanResult } from "./contacts-api";
+import type { CardInput, ScanResult } from "./contacts-api";
 
 export interface DirectoryChoice {
   listed: boolean;
@@ -9,17 +9,8 @@ export interface DirectoryChoice {
 }
 
 /** A listed attendee: only what their card shares (the rest is empty). */
-export interface DirectoryEntry {
+export interface DirectoryEntry extends Omit<CardInput, "shared_fields"> {
   attendee_id: string;
-  name: string;
-  title: string;
-  company: string;
-  email: string;
-  phone: string;
-  linkedin_url: string;
-  website: string;
-  headline: string;
-  interests: string[];
   is_me: boolean;
   contact_id: string | null;
 }
