@@ -9,8 +9,8 @@ from fastapi import APIRouter, Query, Response, status
 
 from api.deps import AttendeeAccess, CurrentUser, DbSession, EventMemberAccess, Paging
 from api.errors import ERROR_RESPONSES
+from api.exchange import scan_out
 from schemas.common import Page
-from schemas.contacts import ContactOut
 from schemas.directory import (
     DirectoryChoiceIn,
     DirectoryChoiceOut,
@@ -128,11 +128,4 @@ async def add_from_directory(
     result = await directory.add_from_directory(
         db, event=access.event, user=user, attendee_id=attendee_id
     )
-    if not result.created:
-        response.status_code = status.HTTP_200_OK
-    return ScanOut(
-        contact=ContactOut.model_validate(result.contact),
-        created=result.created,
-        event_id=result.event.id,
-        event_name=result.event.name,
-    )
+    return scan_out(result, response)

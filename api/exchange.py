@@ -17,6 +17,18 @@ from services import exchange
 router = APIRouter(tags=["exchange"], responses=ERROR_RESPONSES)
 
 
+def scan_out(result: exchange.ScanResult, response: Response) -> ScanOut:
+    """A person added as by a badge scan: 201 for a new contact, 200 for one I already had."""
+    if not result.created:
+        response.status_code = status.HTTP_200_OK
+    return ScanOut(
+        contact=ContactOut.model_validate(result.contact),
+        created=result.created,
+        event_id=result.event.id,
+        event_name=result.event.name,
+    )
+
+
 @router.post(
     "/exchange/scan",
     response_model=ScanOut,
@@ -32,14 +44,7 @@ router = APIRouter(tags=["exchange"], responses=ERROR_RESPONSES)
 )
 async def scan(data: ScanIn, user: CurrentUser, db: DbSession, response: Response) -> ScanOut:
     result = await exchange.scan_badge(db, user=user, badge=data.badge, contact_id=data.id)
-    if not result.created:
-        response.status_code = status.HTTP_200_OK
-    return ScanOut(
-        contact=ContactOut.model_validate(result.contact),
-        created=result.created,
-        event_id=result.event.id,
-        event_name=result.event.name,
-    )
+    return scan_out(result, response)
 
 
 @router.post(
