@@ -12,6 +12,12 @@ def sign_in_by_mail(context: BrowserContext, live_server: LiveServer, email: str
     """Ask for a sign-in link, open it from the development mailbox, land on My events."""
     page = context.new_page()
     page.goto(live_server.url("/signin"))
+    sign_in_here(page, live_server, email)
+    return page
+
+
+def sign_in_here(page: Page, live_server: LiveServer, email: str) -> None:
+    """On the sign-in page: ask for a link, open it from the mailbox, land on My events."""
     page.get_by_label("Email").fill(email)
     page.get_by_role("button", name="Email me a sign-in link").click()
     expect(page.get_by_role("heading", name="Check your mail")).to_be_visible()
@@ -20,7 +26,6 @@ def sign_in_by_mail(context: BrowserContext, live_server: LiveServer, email: str
     mail.locator("a[href*='/signin/verify#token=']").first.click()
     page.wait_for_url(live_server.url("/"))
     expect(page.get_by_role("heading", name="My events")).to_be_visible()
-    return page
 
 
 def wait_for_service_worker(page: Page) -> None:

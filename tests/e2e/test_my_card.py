@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import BrowserContext, Page, Response, expect
 
-from tests.e2e.browsing import sign_in_by_mail
+from tests.e2e.browsing import sign_in_by_mail, sign_in_here
 from tests.e2e.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -130,14 +130,7 @@ def test_a_malformed_address_is_not_found_in_plain_words(
     assert page.url == live_server.url("/signin")
     page.wait_for_timeout(500)  # anything the old page still had in flight
     assert refused == []
-    page.get_by_label("Email").fill(EMAIL)
-    page.get_by_role("button", name="Email me a sign-in link").click()
-    expect(page.get_by_role("heading", name="Check your mail")).to_be_visible()
-    page.goto(live_server.url("/dev/mailbox"))
-    mail = page.locator("article").filter(has_text=f"To {EMAIL}").first
-    mail.locator("a[href*='/signin/verify#token=']").first.click()
-    page.wait_for_url(live_server.url("/"))
-    expect(page.get_by_role("heading", name="My events")).to_be_visible()
+    sign_in_here(page, live_server, EMAIL)
 
 
 def _note_refused(response: Response, refused: list[str]) -> None:
