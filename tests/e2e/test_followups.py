@@ -318,3 +318,44 @@ def test_swipes_and_keys_move_through_the_queue_and_the_contact_page_sets_a_cade
     expect(page.get_by_role("button", name="Save changes")).to_have_count(0)  # saved, closed
     eun = _follow_ups(page)["Eun Park"]["contact"]
     assert _call(page, "GET", f"/contacts/{eun['id']}")["email"] == "eun@example.com"
+
+
+def _hold_timers(page: Page) -> None:
+    """From now on the page's timers (and so its effects) wait for clock.run_for."""
+    page.clock.pause_at(page.evaluate("() => Date.now()") / 1000 + 1)
+
+
+def test_a_pick_or_typing_made_before_the_page_catches_up_is_kept(
+    live_server: LiveServer, phone: BrowserContext
+) -> None:
+    """A slow phone: the page's timers are held while the user acts, so anything the page would
+    do "after the next paint" comes only after the user's pick or typing, and must not undo it."""
+    page = sign_in_by_mail(phone, live_server, "attendee16@demo.rapport.example")
+    _arrange_contacts_and_drafts(page)
+
+    page.goto(live_server.url("/reminders"))
+    expect(page.get_by_label("With", exact=True)).to_have_value(re.compile("."))
+    page.clock.install()
+    _hold_timers(page)
+    page.get_by_label("With", exact=True).select_option(label="Bram Okafor")
+    page.get_by_label("Keep in touch every").select_option(label="Custom…")
+    page.clock.run_for(1000)
+    page.get_by_label("Days", exact=True).fill("5")
+    page.clock.resume()
+    page.get_by_role("button", name="Set", exact=True).click()
+    expect(page.locator(".cadence-list")).to_contain_text("Bram Okafor: every 5 days")
+
+    page.goto(live_server.url("/follow-ups/review"))
+    _review_shows(page, 1, "Ada Fielding")
+    _hold_timers(page)
+    page.get_by_role("heading", level=1).focus()
+    page.keyboard.press("j")
+    _review_shows(page, 2, "Bram Okafor")
+    message = page.get_by_label("Message", exact=True)
+    message.fill("Hi Bram, typed at once.")
+    page.clock.run_for(1000)
+    expect(message).to_have_value("Hi Bram, typed at once.")
+    page.clock.resume()
+    message.blur()
+    expect(page.locator(".save-state")).to_have_text("Saved")
+    assert _follow_ups(page)["Bram Okafor"]["body"] == "Hi Bram, typed at once."

@@ -20,19 +20,22 @@ interface Props {
   onChange?: (cadence: Cadence | null) => void;
 }
 
+/** The select's value for a cadence of this many days ("" for none). */
+function preset(days: number | undefined): string {
+  return days === undefined ? "" : PRESETS.some((p) => p.days === days) ? String(days) : "custom";
+}
+
+/** Give it `key={contactId}`: what the user picked belongs to one contact. */
 export function CadenceControl({ contactId, current, onChange }: Props) {
   const id = useId();
-  const preset = (days: number | undefined) =>
-    days === undefined ? "" : PRESETS.some((p) => p.days === days) ? String(days) : "custom";
-  const [choice, setChoice] = useState(preset(current?.every_days));
-  const [custom, setCustom] = useState(String(current?.every_days ?? 60));
+  // What the user picked or typed; until then the saved cadence shows. Derived rather than copied
+  // in by an effect, so a pick made before the effect would have run is never overwritten.
+  const [picked, setChoice] = useState<string | null>(null);
+  const [typed, setCustom] = useState<string | null>(null);
+  const choice = picked ?? preset(current?.every_days);
+  const custom = typed ?? String(current?.every_days ?? 60);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState("");
-
-  useEffect(() => {
-    setChoice(preset(current?.every_days));
-    if (current) setCustom(String(current.every_days));
-  }, [current?.every_days, contactId]);
 
   async function save() {
     setBusy(true);
@@ -115,7 +118,7 @@ export function ContactKeepInTouch({ contactId }: { contactId: string }) {
   return (
     <section aria-labelledby="keep-in-touch-title">
       <h2 id="keep-in-touch-title">Keep in touch</h2>
-      {loaded && <CadenceControl contactId={contactId} current={current} onChange={setCurrent} />}
+      {loaded && <CadenceControl key={contactId} contactId={contactId} current={current} onChange={setCurrent} />}
     </section>
   );
 }

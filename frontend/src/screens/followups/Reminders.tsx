@@ -209,7 +209,7 @@ export default function Reminders() {
                 ))}
               </select>
             </div>
-            {contactId && <CadenceControl contactId={contactId} current={chosen} onChange={refresh} />}
+            {contactId && <CadenceControl key={contactId} contactId={contactId} current={chosen} onChange={refresh} />}
           </>
         )}
         {cadences.data && cadences.data.length > 0 && (

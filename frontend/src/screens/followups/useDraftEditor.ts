@@ -10,49 +10,56 @@ export type EditState = "idle" | "saving" | "saved" | "queued" | "error";
 
 const DEBOUNCE_MS = 800;
 
+interface Text {
+  id: string | null;
+  subject: string;
+  body: string;
+}
+
+const serverText = (item: FollowUp | null): Text => ({ id: item?.id ?? null, subject: item?.subject ?? "", body: item?.body ?? "" });
+
 export function useDraftEditor(item: FollowUp | null, onSaved: (saved: FollowUp) => void) {
-  const [subject, setSubjectValue] = useState(item?.subject ?? "");
-  const [body, setBodyValue] = useState(item?.body ?? "");
-  const [state, setState] = useState<EditState>("idle");
-  const [problem, setProblem] = useState<ApiError | null>(null);
-  const saved = useRef({ subject: item?.subject ?? "", body: item?.body ?? "" });
-  const latest = useRef({ subject: item?.subject ?? "", body: item?.body ?? "" });
+  const id = item?.id ?? null;
+  // What the user typed, for one draft. Another draft on screen starts from what the server holds
+  // for it, derived during the render rather than reset by an effect, so that typing which comes
+  // before an effect would have run is never overwritten.
+  const [typed, setTyped] = useState<Text>(() => serverText(item));
+  const [status, setStatus] = useState<{ id: string | null; state: EditState; problem: ApiError | null }>({
+    id,
+    state: "idle",
+    problem: null,
+  });
+  const text = typed.id === id ? typed : serverText(item);
+  const saved = useRef(serverText(item)); // what the server holds, as far as we know
+  const latest = useRef(serverText(item)); // what is typed, not yet saved
+  if (saved.current.id !== id) {
+    saved.current = serverText(item);
+    latest.current = { ...text }; // back on a draft whose last change did not save: it is pending again
+  }
   const running = useRef<Promise<void> | null>(null);
   const timer = useRef<number | undefined>(undefined);
-  const id = item?.id ?? null;
   const current = useRef(item);
   current.current = item;
-
-  // A different draft on screen: start from what the server holds for it.
-  useEffect(() => {
-    window.clearTimeout(timer.current);
-    const start = { subject: item?.subject ?? "", body: item?.body ?? "" };
-    saved.current = { ...start };
-    latest.current = { ...start };
-    setSubjectValue(start.subject);
-    setBodyValue(start.body);
-    setState("idle");
-    setProblem(null);
-  }, [id]);
+  const report = (state: EditState, problem: ApiError | null, forId: string) =>
+    setStatus({ id: forId, state, problem });
 
   async function saveOnce(): Promise<void> {
     const followUp = current.current;
-    if (!followUp) return;
+    if (!followUp || latest.current.id !== followUp.id) return;
     const want = { ...latest.current };
     const change: { subject?: string; body?: string } = {};
     if (want.subject !== saved.current.subject) change.subject = want.subject;
     if (want.body !== saved.current.body) change.body = want.body;
     if (!("subject" in change) && !("body" in change)) return;
-    setState("saving");
+    report("saving", null, followUp.id);
     try {
       const result = await reviewActions.edit(followUp, change);
-      saved.current = result ? { subject: result.subject, body: result.body } : want;
-      setProblem(null);
-      setState(result ? "saved" : "queued");
+      // The screen may have moved on to another draft meanwhile: its baseline is its own.
+      if (saved.current.id === followUp.id) saved.current = result ? serverText(result) : want;
+      report(result ? "saved" : "queued", null, followUp.id);
       onSaved(result ?? { ...followUp, ...change });
     } catch (error) {
-      setState("error");
-      setProblem(error instanceof ApiError ? error : null);
+      report("error", error instanceof ApiError ? error : null, followUp.id);
       throw error;
     }
   }
@@ -70,6 +77,7 @@ export function useDraftEditor(item: FollowUp | null, onSaved: (saved: FollowUp)
 
   function changed(next: { subject?: string; body?: string }) {
     latest.current = { ...latest.current, ...next };
+    setTyped({ ...latest.current });
     window.clearTimeout(timer.current);
     timer.current = window.setTimeout(() => flush().catch(() => undefined), DEBOUNCE_MS);
   }
@@ -86,19 +94,14 @@ export function useDraftEditor(item: FollowUp | null, onSaved: (saved: FollowUp)
     [],
   );
 
+  const shown = status.id === id ? status : { state: "idle" as EditState, problem: null };
   return {
-    subject,
-    body,
-    state,
-    problem,
-    setSubject: (value: string) => {
-      setSubjectValue(value);
-      changed({ subject: value });
-    },
-    setBody: (value: string) => {
-      setBodyValue(value);
-      changed({ body: value });
-    },
+    subject: text.subject,
+    body: text.body,
+    state: shown.state,
+    problem: shown.problem,
+    setSubject: (value: string) => changed({ subject: value }),
+    setBody: (value: string) => changed({ body: value }),
     flush,
     blur: () => flush().catch(() => undefined),
   };
