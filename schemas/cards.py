@@ -20,6 +20,7 @@ CardField = Literal[
     "website",
     "headline",
     "interests",
+    "goals",
     "photo",
 ]
 
@@ -37,10 +38,16 @@ class CardIn(BaseModel):
     website: str = Field(default="", max_length=500)
     headline: str = Field(default="", max_length=200, description="One line about me")
     interests: list[str] = Field(default_factory=list, max_length=30)
+    goals: str = Field(
+        default="",
+        max_length=300,
+        description='What I\'m looking for, e.g. "Pilot customers for heat-pump retrofits"',
+    )
     shared_fields: list[CardField] | None = Field(
         default=None,
         description="Fields people I meet receive. Default: name, title, company, headline, "
-        "linkedin_url (email and phone only if added here). Omit to keep the current choice.",
+        "linkedin_url (email, phone and goals only if added here). Omit to keep the current "
+        "choice.",
     )
 
 
@@ -54,6 +61,7 @@ class CardOut(OrmModel):
     website: str
     headline: str = Field(description="The chosen headline pitch's text if one is chosen")
     interests: list[str]
+    goals: str = Field(description="What I'm looking for")
     shared_fields: list[str]
     has_photo: bool
     headline_pitch_id: uuid.UUID | None
@@ -73,6 +81,7 @@ class SharedFields(BaseModel):
     website: str = ""
     headline: str = ""
     interests: list[str] = Field(default_factory=list)
+    goals: str = Field(default="", description="What they are looking for, if they share it")
 
 
 class SharedCardOut(SharedFields):

@@ -78,6 +78,7 @@ class ContactOut(OrmModel):
     website: str
     headline: str
     interests: list[str]
+    goals: str = Field(description="What they are looking for, while they share it with me")
     shared_fields: list[str] = Field(description="Fields the person shares with me right now")
     event_id: uuid.UUID | None
     met_at: datetime

@@ -126,6 +126,7 @@ def _new_card(user: User, registration: Attendee | None) -> Card:
         website="",
         headline="",
         interests=[],
+        goals="",
         shared_fields=list(DEFAULT_SHARED_FIELDS),
         photo=None,
         photo_type="",
@@ -187,6 +188,7 @@ async def update_card(session: AsyncSession, *, user: User, data: CardIn) -> Car
     card.website = normalize_url(data.website)
     card.headline = data.headline.strip()
     card.interests = clean_tags(data.interests)
+    card.goals = " ".join(data.goals.split())
     if data.shared_fields is not None:
         card.shared_fields = [f for f in CARD_FIELDS if f in data.shared_fields]
     await session.flush()
@@ -234,6 +236,7 @@ async def card_view(session: AsyncSession, *, card: Card) -> dict[str, Any]:
         "website": card.website,
         "headline": await headline_of(session, card=card),
         "interests": list(card.interests),
+        "goals": card.goals,
         "shared_fields": list(card.shared_fields),
         "has_photo": card.photo is not None,
         "headline_pitch_id": card.headline_pitch_id,

@@ -47,6 +47,14 @@ async def _topics(session: AsyncSession, user: User) -> dict[str, list[str]]:
     return topics
 
 
+def _vcard_note(contact: Contact, notes: str) -> str:
+    """The vCard NOTE ("supplemental information", RFC 2426 3.6.2; no property says "goals",
+    and phones hide X- properties): what they are looking for while they share it, then my
+    notes if asked for."""
+    looking = f"Looking for: {contact.goals}" if contact.goals else ""
+    return "\n\n".join(part for part in (looking, notes) if part)
+
+
 async def export_vcf(session: AsyncSession, *, user: User, include_notes: bool) -> str:
     """All my contacts as one .vcf (vCard 3.0) text."""
     notes = await _notes_text(session, user) if include_notes else {}
@@ -62,7 +70,7 @@ async def export_vcf(session: AsyncSession, *, user: User, include_notes: bool) 
                 phone=c.phone,
                 linkedin_url=c.linkedin_url,
                 website=c.website,
-                note=notes.get(str(c.id), ""),
+                note=_vcard_note(c, notes.get(str(c.id), "")),
                 categories=topics.get(str(c.id), []),
             )
         )

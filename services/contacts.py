@@ -159,6 +159,7 @@ async def add_contact(
         met_at=data.met_at or utcnow(),
         headline="",
         interests=[],
+        goals="",
         shared_fields=[],
         **values,
     )

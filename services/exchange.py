@@ -17,7 +17,16 @@ from services.db import utcnow
 from services.errors import Gone, Invalid, NotFound
 from services.models import Attendee, Card, CardShare, Contact, Event, Notification, User
 
-COPIED_FIELDS = ("title", "company", "email", "phone", "linkedin_url", "website", "headline")
+COPIED_FIELDS = (
+    "title",
+    "company",
+    "email",
+    "phone",
+    "linkedin_url",
+    "website",
+    "headline",
+    "goals",
+)
 
 
 @dataclass

@@ -43,7 +43,7 @@ def search_terms(query: str) -> list[str]:
 
 
 async def index_contact(session: AsyncSession, *, contact: Contact) -> None:
-    """(Re)write the contact's own search row: name, company and title, headline, interests."""
+    """(Re)write the contact's own search row: name, company, title, headline, goals, interests."""
     await session.execute(
         delete(SearchEntry).where(
             SearchEntry.contact_id == contact.id, SearchEntry.note_id.is_(None)
@@ -56,7 +56,7 @@ async def index_contact(session: AsyncSession, *, contact: Contact) -> None:
             note_id=None,
             name=contact.name,
             org=" ".join(filter(None, (contact.company, contact.title))),
-            body=" ".join([contact.headline, *contact.interests]).strip(),
+            body=" ".join([contact.headline, contact.goals, *contact.interests]).strip(),
         )
     )
     await session.flush()

@@ -13,6 +13,7 @@ from services.models.followups import (
     MessageTemplate,
     TemplateKind,
 )
+from services.models.look_for import LookForEntry, LookForKind
 from services.models.mail import EmailStatus, OutboundEmail
 from services.models.notes import (
     Channel,
@@ -63,6 +64,8 @@ __all__ = [
     "InteractionKind",
     "KeepInTouch",
     "LoginLink",
+    "LookForEntry",
+    "LookForKind",
     "MessageTemplate",
     "Note",
     "NoteConflict",

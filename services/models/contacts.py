@@ -23,6 +23,7 @@ CARD_FIELDS = [
     "website",
     "headline",
     "interests",
+    "goals",
     "photo",
 ]
 
@@ -45,6 +46,8 @@ class Card(Base):
     website: Mapped[str] = mapped_column(String(500), default="")
     headline: Mapped[str] = mapped_column(String(200), default="")
     interests: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # "What I'm looking for": shared only when chosen, like email and phone.
+    goals: Mapped[str] = mapped_column(String(300), default="", server_default="")
     shared_fields: Mapped[list[str]] = mapped_column(
         JSON, default=lambda: list(DEFAULT_SHARED_FIELDS)
     )
@@ -90,6 +93,7 @@ class Contact(Base):
     website: Mapped[str] = mapped_column(String(500), default="")
     headline: Mapped[str] = mapped_column(String(500), default="")
     interests: Mapped[list[str]] = mapped_column(JSON, default=list)
+    goals: Mapped[str] = mapped_column(String(300), default="", server_default="")
     shared_fields: Mapped[list[str]] = mapped_column(JSON, default=list)
     warmth: Mapped[str | None] = mapped_column(String(10))
     preferred_channel: Mapped[str | None] = mapped_column(String(20))
