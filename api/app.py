@@ -26,6 +26,7 @@ from api import (
     exchange,
     followups,
     health,
+    look_for,
     notes,
     pitches,
     reminders,
@@ -108,7 +109,7 @@ def create_app(settings: Settings | None = None, *, with_worker: bool | None = N
     api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(csrf_guard)])
     for module in (
         auth, events, attendees, badges, checkin,
-        cards, contacts, exchange, directory, notes, search, pitches,
+        cards, contacts, exchange, directory, look_for, notes, search, pitches,
         followups, reminders,
         sync, account,
     ):  # fmt: skip

@@ -19,6 +19,7 @@ class AccountExport(BaseModel):
     account: dict[str, Any] = Field(description="Email, name, time zone")
     card: dict[str, Any] | None = Field(description="My card; the photo as base64 with its type")
     pitches: Rows
+    look_for: Rows = Field(description="My look-for list: people, companies, topics")
     contacts: Rows = Field(description="Each with its notes (topics, details, promises)")
     note_conflicts: Rows = Field(description="Copies kept when two devices edited one note")
     follow_ups: Rows = Field(description="Each with its history of states")

@@ -31,6 +31,7 @@ from services.models import (
     FollowUpTransition,
     Interaction,
     KeepInTouch,
+    LookForEntry,
     MessageTemplate,
     Note,
     NoteConflict,
@@ -200,6 +201,12 @@ async def export_account(session: AsyncSession, *, user: User) -> dict[str, Any]
         },
         "card": _card(card),
         "pitches": [row(p) for p in await _all(session, Pitch, Pitch.owner_id == uid)],
+        "look_for": [
+            row(e)
+            for e in await _all(
+                session, LookForEntry, LookForEntry.owner_id == uid, order=LookForEntry.created_at
+            )
+        ],
         "contacts": await _contacts(session, user_id=uid),
         "note_conflicts": [
             row(c) for c in await _all(session, NoteConflict, NoteConflict.owner_id == uid)

@@ -135,7 +135,7 @@ async def note(
     return parts
 
 
-from services.models import Contact, FollowUp  # noqa: E402 (follow-up factories)
+from services.models import Contact, FollowUp, LookForEntry  # noqa: E402 (follow-ups, look-for)
 
 
 async def met_contact(
@@ -196,3 +196,26 @@ async def follow_up(
     session.add(made)
     await session.commit()
     return made
+
+
+async def look_for(
+    session: AsyncSession,
+    *,
+    owner: User,
+    text: str,
+    kind: str = "company",
+    event: Event | None = None,
+) -> LookForEntry:
+    """An entry of `owner`'s look-for list (for `event`, or for every event)."""
+    from schemas.look_for import LookForIn
+    from services import look_for as look_for_service
+
+    view, _ = await look_for_service.add_entry(
+        session,
+        user=owner,
+        data=LookForIn.model_validate(
+            {"kind": kind, "text": text, "event_id": event.id if event else None}
+        ),
+    )
+    await session.commit()
+    return view.entry

@@ -76,7 +76,11 @@ async def people(db: AsyncSession, make_client: ClientFactory) -> People:
         db, event=event, token=alex_badge.token, scanned_at=utcnow(), nonce="account-1"
     )
     await db.commit()
-    await factories.card(db, person=alex, company="Alexco", phone="+4915123456789")
+    await factories.card(
+        db, person=alex, company="Alexco", phone="+4915123456789", goals="Pilot customers"
+    )
+    await factories.look_for(db, owner=alex, kind="company", text="Vattenfall", event=event)
+    await factories.look_for(db, owner=alex, kind="topic", text="battery recycling")
     await factories.card(db, person=bea, company="Volta", email="bea-private@volta.example")
     alex_client = await make_client(alex)
     await alex_client.put(
@@ -153,6 +157,11 @@ async def test_export_holds_everything_i_own_and_nothing_of_anyone_else(
     assert card["photo"]["type"] == "image/png"
     assert base64.b64decode(card["photo"]["base64"]) == factories.PNG_1PX
     assert [p["title"] for p in doc["pitches"]] == ["Investors"]
+    assert card["goals"] == "Pilot customers"
+    assert [(e["kind"], e["text"], e["event_id"]) for e in doc["look_for"]] == [
+        ("company", "Vattenfall", str(world.event.id)),
+        ("topic", "battery recycling", None),
+    ]
     bea = next(c for c in doc["contacts"] if c["name"] == "Bea")
     assert bea["company"] == "Volta"
     assert "bea-private@volta.example" not in response.text  # Bea does not share it
@@ -207,6 +216,7 @@ async def owned_rows(db: AsyncSession, user_id: uuid.UUID) -> dict[str, int]:
         "user_sessions": "user_id",
         "cards": "user_id",
         "pitches": "owner_id",
+        "look_for_entries": "owner_id",
         "contacts": "owner_id",
         "notes": "owner_id",
         "note_topics": "owner_id",

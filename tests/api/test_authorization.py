@@ -645,6 +645,29 @@ ROUTES.update(
 )
 
 
+# --- my look-for list (tests/api/test_look_for.py) -------------------------------------------
+async def _my_look_for_entry(session: AsyncSession, world: World) -> dict[str, str]:
+    entry = await factories.look_for(
+        session, owner=await _owner_a(session, world), text="Vattenfall", event=world.event_a
+    )
+    return {"entry_id": str(entry.id)}
+
+
+ROUTES.update(
+    {
+        # every signed-in person has a list of their own; a new entry each call (new words)
+        ("GET", f"{API}/look-for"): Case(SIGNED_IN(200)),
+        ("POST", f"{API}/look-for"): Case(
+            SIGNED_IN(201), json=lambda role: {"kind": "topic", "text": f"topic {role}"}
+        ),
+        ("PATCH", f"{API}/look-for/{{entry_id}}"): Case(
+            OWNER_A(200), json={"done": True}, prepare=_my_look_for_entry
+        ),
+        ("DELETE", f"{API}/look-for/{{entry_id}}"): Case(OWNER_A(204), prepare=_my_look_for_entry),
+    }
+)
+
+
 # --- my account: export and deletion (tests/api/test_account.py) ----------------------------
 # Each caller deletes their own account (confirming with their own email); organizers of an
 # event nobody else organizes are refused until they also let those events go.

@@ -109,3 +109,80 @@ async def test_a_new_card_starts_with_the_title_and_company_of_the_latest_regist
     saved = await client.patch(f"{API}/me/card/settings", json={"words_per_minute": 150})
     assert saved.status_code == 200, saved.text
     assert (saved.json()["title"], saved.json()["company"]) == ("CTO", "Acme, Inc.")
+
+
+GOALS = "Pilot customers for heat-pump retrofits in Lyon"
+
+
+async def _goals_seen_by(
+    db: AsyncSession, make_client: ClientFactory, *, share: bool
+) -> dict[str, str]:
+    """Bea writes goals on her card (shared or not) and lists herself at DevConf; Alex finds
+    her in the directory, scans her badge, exports his contacts. What each showed Alex."""
+    event = await factories.event(db, name="DevConf")
+    alex, bea = await factories.user(db, name="Alex"), await factories.user(db, name="Bea")
+    await factories.attendee(db, event=event, person=alex)
+    _, bea_badge = await factories.attendee(db, event=event, person=bea)
+    bea_client, alex_client = await make_client(bea), await make_client(alex)
+    shared = ["name", "company", *(["goals"] if share else [])]
+    card = await bea_client.put(
+        f"{API}/me/card",
+        json={"name": "Bea", "company": "Volta", "goals": GOALS, "shared_fields": shared},
+    )
+    assert card.status_code == 200 and card.json()["goals"] == GOALS  # she always sees her own
+    listed = await bea_client.put(f"{API}/events/{event.id}/directory/me", json={"listed": True})
+    assert listed.status_code == 200
+    directory = await alex_client.get(f"{API}/events/{event.id}/directory")
+    scan = await alex_client.post(f"{API}/exchange/scan", json={"badge": bea_badge.token})
+    assert scan.status_code == 201, scan.text
+    contact_id = scan.json()["contact"]["id"]
+    return {
+        "preview": (await bea_client.get(f"{API}/me/card/shared")).json()["goals"],
+        "directory": directory.json()["items"][0]["goals"],
+        "scan": scan.json()["contact"]["goals"],
+        "contact": (await alex_client.get(f"{API}/contacts/{contact_id}")).json()["goals"],
+        "vcf": (await alex_client.get(f"{API}/contacts/export.vcf")).text,
+        "search": str(
+            (await alex_client.get(f"{API}/search", params={"q": "retrofits"})).json()["items"]
+        ),
+    }
+
+
+async def test_goals_are_private_until_shared(db: AsyncSession, make_client: ClientFactory) -> None:
+    seen = await _goals_seen_by(db, make_client, share=False)
+    assert seen["preview"] == seen["directory"] == seen["scan"] == seen["contact"] == ""
+    assert "retrofits" not in seen["vcf"] and seen["search"] == "[]"
+
+
+async def test_shared_goals_show_wherever_the_card_does(
+    db: AsyncSession, make_client: ClientFactory
+) -> None:
+    seen = await _goals_seen_by(db, make_client, share=True)
+    assert seen["preview"] == seen["directory"] == seen["scan"] == seen["contact"] == GOALS
+    assert f"NOTE:Looking for: {GOALS}\r\n" in seen["vcf"]
+    assert "Bea" in seen["search"]
+
+
+async def test_a_new_card_keeps_goals_private(db: AsyncSession, make_client: ClientFactory) -> None:
+    client = await make_client(await factories.user(db))
+    card = await client.put(f"{API}/me/card", json={"name": "Dana", "goals": "  Investors  "})
+    assert card.json()["goals"] == "Investors" and "goals" not in card.json()["shared_fields"]
+    too_long = await client.put(f"{API}/me/card", json={"name": "Dana", "goals": "x" * 301})
+    assert too_long.status_code == 422
+
+
+async def test_stopping_sharing_goals_takes_them_from_copies_people_hold(
+    db: AsyncSession, make_client: ClientFactory
+) -> None:
+    event = await factories.event(db)
+    alex, bea = await factories.user(db, name="Alex"), await factories.user(db, name="Bea")
+    _, bea_badge = await factories.attendee(db, event=event, person=bea)
+    await factories.card(db, person=bea, goals=GOALS, shared_fields=["name", "goals"])
+    alex_client, bea_client = await make_client(alex), await make_client(bea)
+    scan = await alex_client.post(f"{API}/exchange/scan", json={"badge": bea_badge.token})
+    contact_url = f"{API}/contacts/{scan.json()['contact']['id']}"
+    assert (await alex_client.get(contact_url)).json()["goals"] == GOALS
+    await bea_client.put(
+        f"{API}/me/card", json={"name": "Bea", "goals": GOALS, "shared_fields": ["name"]}
+    )
+    assert (await alex_client.get(contact_url)).json()["goals"] == ""

@@ -1,5 +1,6 @@
-"""Notes are their author's alone, and a card gives only what its owner shares: checked across
-every GET route of the API, for another attendee, door staff and the organizer."""
+"""Notes and look-for lists are their author's alone, and a card gives only what its owner
+shares: checked across every GET route of the API, for another attendee, door staff and the
+organizer."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from tests import factories
 from tests.conftest import ClientFactory
 
 API = "/api/v1"
-SECRET = "zebracorn"  # appears only in A's note, topics, promise and detail
+SECRET = "zebracorn"  # appears only in A's note, topics, promise, detail and look-for list
 PRIVATE_EMAIL = "bea-private@volta.example"  # on B's card, not shared
+PRIVATE_GOALS = "quietly hiring a CFO"  # on B's card, not shared
 
 
 def get_routes(app: FastAPI) -> list[str]:
@@ -40,7 +42,9 @@ async def test_nobody_else_sees_my_notes_and_i_see_only_what_others_share(
     _, bea_badge = await factories.attendee(
         db, event=await factories.event(db, organizer=organizer), person=bea
     )
-    await factories.card(db, person=bea, company="Volta", email=PRIVATE_EMAIL)
+    await factories.card(db, person=bea, company="Volta", email=PRIVATE_EMAIL, goals=PRIVATE_GOALS)
+    await factories.look_for(db, owner=alex, kind="person", text=f"Dr {SECRET}", event=event)
+    await factories.look_for(db, owner=alex, kind="topic", text=f"{SECRET} batteries")
     alex_client = await make_client(alex)
     scan = await alex_client.post(f"{API}/exchange/scan", json={"badge": bea_badge.token})
     contact_id = scan.json()["contact"]["id"]
@@ -95,5 +99,7 @@ async def test_nobody_else_sees_my_notes_and_i_see_only_what_others_share(
         response = await alex_client.get(path, params=params)
         assert response.status_code == 200, path
         assert PRIVATE_EMAIL not in response.text, path
+        assert PRIVATE_GOALS not in response.text, path
         assert "Volta" in response.text, path
     assert SECRET in (await alex_client.get(f"{API}/contacts/{contact_id}")).text
+    assert SECRET in (await alex_client.get(f"{API}/look-for")).text
