@@ -86,9 +86,11 @@ async def list_directory(
 @router.get(
     "/people-to-meet",
     response_model=Page[SuggestionOut],
-    summary="Listed attendees who share interests with my card",
-    description="Ranked by how many interests they share with my card (case-insensitive), "
-    "then by name; not me, not people already among my contacts.",
+    summary="Listed attendees who match my look-for list or share interests with my card",
+    description="Matches of my look-for list (this event's entries and those for every event, "
+    "not ticked off) first, then how many interests they share with my card, then by name; "
+    "only what each person's card shares is matched. Not me, not people already among my "
+    "contacts.",
 )
 async def people_to_meet(
     access: AttendeeAccess, user: CurrentUser, db: DbSession, paging: Paging
@@ -99,7 +101,11 @@ async def people_to_meet(
     return Page(
         items=[
             SuggestionOut(
-                person=_entry(s.entry), shared_interests=s.shared_interests, reason=s.reason
+                person=_entry(s.entry),
+                looking_for=s.looking_for,
+                shared_interests=s.shared_interests,
+                reasons=s.reasons,
+                reason=s.reason,
             )
             for s in items
         ],

@@ -30,5 +30,12 @@ class DirectoryEntryOut(SharedFields):
 
 class SuggestionOut(BaseModel):
     person: DirectoryEntryOut
+    looking_for: list[str] = Field(
+        description="Entries of my look-for list (for this event or every event) that find them"
+    )
     shared_interests: list[str] = Field(description="Interests on both cards, in my spelling")
-    reason: str = Field(description='Why, e.g. "You both listed: batteries, hiking"')
+    reasons: list[str] = Field(
+        description='Why, one line each: "You are looking for: Vattenfall", '
+        '"You both listed: batteries, hiking"'
+    )
+    reason: str = Field(description="The reasons as one line, joined by ' · '")

@@ -1,4 +1,5 @@
-"""An event's opt-in attendee directory and "people to meet" suggestions.
+"""An event's opt-in attendee directory and "people to meet" suggestions (from my look-for list
+and the interests on my card).
 
 An attendee is listed only after choosing it, per event; the directory shows of them exactly
 what their card shares (services.cards.shared_view), so the same choice governs a badge scan
@@ -15,9 +16,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import cards, exchange
+from services import cards, exchange, look_for
 from services.db import utcnow
 from services.errors import Invalid, NotFound
+from services.look_for_match import Profile, words
 from services.models import Attendee, Card, Contact, Event, User
 
 NOT_LISTED = "This person is not in the event's directory (they may have just left it)."
@@ -36,11 +38,21 @@ class Entry:
 @dataclass(frozen=True)
 class Suggestion:
     entry: Entry
+    looking_for: list[str]  # my look-for entries that find them, in my list's order
     shared_interests: list[str]
 
     @property
+    def reasons(self) -> list[str]:
+        said = []
+        if self.looking_for:
+            said.append("You are looking for: " + ", ".join(self.looking_for))
+        if self.shared_interests:
+            said.append("You both listed: " + ", ".join(self.shared_interests))
+        return said
+
+    @property
     def reason(self) -> str:
-        return "You both listed: " + ", ".join(self.shared_interests)
+        return " · ".join(self.reasons)
 
 
 def _key(text: str) -> str:
@@ -121,19 +133,29 @@ async def list_directory(
 async def people_to_meet(
     session: AsyncSession, *, event: Event, user: User, limit: int, offset: int
 ) -> tuple[list[Suggestion], int]:
-    """Listed attendees who share interests with my card, most shared first (then by name);
-    not me, and not people already among my contacts."""
+    """Listed attendees who match my look-for list or share interests with my card: look-for
+    matches first, then most interests shared, then by name; not me, not my contacts.
+
+    Both are matched only against what each person shows (their card's shared fields).
+    """
     my_card = await cards.read_card(session, user=user)
     mine = {_key(i): i for i in my_card.interests if _key(i)}
+    wanted = [
+        (entry, words(entry.text))
+        for entry in await look_for.open_entries(session, user=user, event_id=event.id)
+    ]
     suggestions = []
     for entry in await _entries(session, event=event, viewer=user):
         if entry.is_me or entry.contact_id is not None:
             continue
+        profile = Profile.of(entry.card)
+        looking_for = [e.text for e, phrase in wanted if profile.matches(e.kind, phrase)]
         theirs = {_key(i) for i in entry.card.get("interests", [])}
         shared = [spelling for key, spelling in mine.items() if key in theirs]
-        if shared:
-            suggestions.append(Suggestion(entry=entry, shared_interests=shared))
-    suggestions.sort(key=lambda s: -len(s.shared_interests))  # stable: names stay in order
+        if looking_for or shared:
+            suggestions.append(Suggestion(entry, looking_for, shared))
+    # stable: people with as many matches stay in name order
+    suggestions.sort(key=lambda s: (-len(s.looking_for), -len(s.shared_interests)))
     return suggestions[offset : offset + limit], len(suggestions)
 
 
