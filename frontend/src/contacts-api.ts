@@ -14,6 +14,7 @@ export type CardField =
   | "website"
   | "headline"
   | "interests"
+  | "goals"
   | "photo";
 
 export interface CardInput {
@@ -26,6 +27,8 @@ export interface CardInput {
   website: string;
   headline: string;
   interests: string[];
+  /** "What I'm looking for": shared only when chosen. */
+  goals: string;
   shared_fields?: CardField[];
 }
 
@@ -62,6 +65,8 @@ export interface Contact {
   website: string;
   headline: string;
   interests: string[];
+  /** What they are looking for, while they share it with me. */
+  goals: string;
   shared_fields: string[];
   event_id: string | null;
   met_at: string;

@@ -17,7 +17,11 @@ export interface DirectoryEntry extends Omit<CardInput, "shared_fields"> {
 
 export interface Suggestion {
   person: DirectoryEntry;
+  /** Entries of my look-for list that find them. */
+  looking_for: string[];
   shared_interests: string[];
+  /** One line each: "You are looking for: …", "You both listed: …". */
+  reasons: string[];
   reason: string;
 }
 

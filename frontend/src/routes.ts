@@ -23,6 +23,12 @@ export const routes: Route[] = [
     load: () => import("./screens/event/Directory"),
   },
   {
+    path: "/events/:id/look-for",
+    title: "Who I'm looking for",
+    access: "signed-in",
+    load: () => import("./screens/event/LookFor"),
+  },
+  {
     path: "/events/:id/badge",
     title: "My badge",
     access: "signed-in",

@@ -1,13 +1,14 @@
 // Reading offline: the last successful answer of the lists and details a person reads at an
-// event (who I am, my events, contacts, notes, promises, pitches, follow-up drafts, my card) is
-// kept in IndexedDB by URL, and the API client answers from it when the network is gone.
+// event (who I am, my events, contacts, notes, promises, pitches, follow-up drafts, my card,
+// my look-for list) is kept in IndexedDB by URL, and the API client answers from it when the
+// network is gone.
 // Signing out (or the session ending) empties it: notes are private.
 import { setOfflineCache } from "../api";
 import { CACHE, database, getOne, PACKS, putOne, transact } from "../outbox/db";
 import { session } from "../session";
 
 const KEPT =
-  /^\/api\/v1\/(auth\/me|events|contacts|notes|promises|pitches|follow-ups|follow-up-templates|keep-in-touch|reminders|me\/card)(\/|\?|$)/;
+  /^\/api\/v1\/(auth\/me|events|contacts|notes|promises|pitches|follow-ups|follow-up-templates|keep-in-touch|reminders|me\/card|look-for)(\/|\?|$)/;
 // Live door figures change by the second and are never worth showing stale.
 const NOT_KEPT = /\/(check-in\/stats|door\/conflicts|check-ins)/;
 

@@ -55,6 +55,7 @@ async function fromOutbox(id: string): Promise<ContactSummary | undefined> {
     website: text("website"),
     headline: "",
     interests: [],
+    goals: "",
     shared_fields: [],
     event_id: text("event_id") || null,
     event_name: null,

@@ -1,5 +1,6 @@
 // /events/:id: one event. Organizers edit it, import attendees, see the list and the door team;
-// staff see the attendee list; attendees get a link to their badge; everyone to the directory.
+// staff see the attendee list; attendees get links to their badge and look-for list; everyone
+// to the directory.
 import { api, type EventOut } from "../api";
 import { Loading } from "../components/Loading";
 import { formatEventDates } from "../format";
@@ -56,6 +57,9 @@ function EventScreen({ event, onChanged }: { event: EventOut; onChanged: () => v
             </a>{" "}
             <a class="button button-secondary" href={`/events/${event.id}/directory`}>
               Directory
+            </a>{" "}
+            <a class="button button-secondary" href={`/events/${event.id}/look-for`}>
+              Who I'm looking for
             </a>
           </p>
         )}

@@ -108,6 +108,12 @@ function EventCard({ event }: { event: EventOut }) {
             {event.roles.includes("organizer") ? "Manage event" : "Attendee list"}
           </a>
         )}
+        {attends && !runsIt && (
+          // the event page leads on to the directory and my look-for list
+          <a class="button button-secondary" href={`/events/${event.id}`}>
+            Event page
+          </a>
+        )}
       </div>
     </li>
   );

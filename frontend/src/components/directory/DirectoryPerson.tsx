@@ -11,12 +11,13 @@ import { roleLine, safeWebUrl } from "../people/PersonCard";
 interface Props {
   eventId: string;
   person: DirectoryEntry;
-  reason?: string;
+  /** Why they are suggested, one line each ("You are looking for: …"). */
+  reasons?: string[];
   /** Called once the person is among my contacts, so lists can ask again. */
   onAdded: () => void;
 }
 
-export function DirectoryPerson({ eventId, person, reason, onAdded }: Props) {
+export function DirectoryPerson({ eventId, person, reasons, onAdded }: Props) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const [added, setAdded] = useState<string | null>(null);
@@ -46,7 +47,16 @@ export function DirectoryPerson({ eventId, person, reason, onAdded }: Props) {
       </span>
       {roleLine(person) && <span class="person-meta">{roleLine(person)}</span>}
       {person.headline && <span class="person-meta">{person.headline}</span>}
-      {reason && <span class="directory-reason">{reason}</span>}
+      {person.goals && (
+        <span class="person-goals">
+          <strong>Looking for:</strong> {person.goals}
+        </span>
+      )}
+      {reasons?.map((reason) => (
+        <span key={reason} class="directory-reason">
+          {reason}
+        </span>
+      ))}
       {person.interests.length > 0 && (
         <ul class="chips chips-small" aria-label="Interests">
           {person.interests.map((interest) => (

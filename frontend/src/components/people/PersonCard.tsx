@@ -42,6 +42,11 @@ export function PersonCard({ contact, level = 2, photoUrl }: Props) {
         </Heading>
         {roleLine(contact) && <p class="person-card-role">{roleLine(contact)}</p>}
         {contact.headline && <p class="person-card-headline">{contact.headline}</p>}
+        {contact.goals && (
+          <p class="person-goals">
+            <strong>Looking for:</strong> {contact.goals}
+          </p>
+        )}
         <dl class="person-card-fields">
           {contact.email && (
             <div>

@@ -26,6 +26,7 @@ const FIELD_WORDS: Record<string, string> = {
   website: "website",
   headline: "headline",
   interests: "interests",
+  goals: "what you're looking for",
 };
 
 export default function Directory({ params }: ScreenProps) {

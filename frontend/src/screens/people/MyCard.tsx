@@ -40,8 +40,8 @@ export default function MyCard() {
 type Draft = CardInput & { shared_fields: CardField[] };
 
 function draftOf(card: Card): Draft {
-  const { name, title, company, email, phone, linkedin_url, website, headline, interests, shared_fields } = card;
-  return { name, title, company, email, phone, linkedin_url, website, headline, interests, shared_fields };
+  const { name, title, company, email, phone, linkedin_url, website, headline, interests, goals, shared_fields } = card;
+  return { name, title, company, email, phone, linkedin_url, website, headline, interests, goals, shared_fields };
 }
 
 /** The server's card taken into the form, except where the person has changed a field since
@@ -155,7 +155,7 @@ function CardForm({ initial }: { initial: Card }) {
         any time: they see the change.
       </p>
       <form class="stack panel my-card" onSubmit={save} noValidate>
-        <ErrorBox error={error} shownFields={[...TEXT_FIELDS.map((f) => f.key), "headline", "interests"]} />
+        <ErrorBox error={error} shownFields={[...TEXT_FIELDS.map((f) => f.key), "headline", "interests", "goals"]} />
         <div class="card-field photo-field">
           <div class="card-field-top">
             <span class="label-like">Photo</span>
@@ -268,6 +268,30 @@ function CardForm({ initial }: { initial: Card }) {
             </Button>
           </div>
           {fieldError("interests") && <p class="field-error">{fieldError("interests")}</p>}
+        </div>
+        <div class={fieldError("goals") ? "card-field field-invalid" : "card-field"}>
+          <div class="card-field-top">
+            <label for="card-goals">What I'm looking for</label>
+            <ShareSwitch field="goals" label="Goals" shared={shared.includes("goals")} onToggle={toggle} />
+          </div>
+          <textarea
+            id="card-goals"
+            rows={2}
+            value={data.goals}
+            maxLength={300}
+            placeholder="e.g. Pilot customers for heat-pump retrofits in Lyon"
+            aria-describedby="card-goals-hint"
+            aria-invalid={fieldError("goals") ? true : undefined}
+            onInput={(e) => {
+              const value = e.currentTarget.value;
+              setData((d) => ({ ...d, goals: value }));
+            }}
+          />
+          <p class="field-hint" id="card-goals-hint">
+            Private unless you share it. Shared, people who scan your badge or find you in an
+            event's directory see it.
+          </p>
+          {fieldError("goals") && <p class="field-error">{fieldError("goals")}</p>}
         </div>
         <div class="actions">
           <Button type="submit" busy={busy} busyLabel="Saving…">

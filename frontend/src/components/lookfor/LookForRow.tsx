@@ -1,0 +1,128 @@
+// One entry of my look-for list: what it is, whom among my contacts it found (worked out by
+// the server), a "Done" tick, and editing or deleting it in place.
+import { useState } from "preact/hooks";
+import { type ApiError, fieldProblem } from "../../api";
+import { asApiError } from "../../hooks";
+import { KINDS, type LookForEntry, type LookForKind, lookFor } from "../../look-for-api";
+import { Button } from "../Button";
+import { ErrorBox } from "../ErrorBox";
+import { announce } from "../Status";
+import { BLANK, LookForFields } from "./LookForFields";
+
+const kindLabel = (kind: LookForKind) => KINDS.find((k) => k.kind === kind)?.label ?? kind;
+
+export function LookForRow({ entry, onChanged }: { entry: LookForEntry; onChanged: () => void }) {
+  const [editing, setEditing] = useState(false);
+  // The server's answer to my tick, shown until the list brings something at least as new.
+  const [answered, setAnswered] = useState<LookForEntry | null>(null);
+  const shown = answered && answered.updated_at > entry.updated_at ? answered : entry;
+  // The tick as clicked, while the server has not answered yet.
+  const [ticking, setTicking] = useState<boolean | null>(null);
+  const done = ticking ?? shown.done;
+
+  async function tick(value: boolean) {
+    setTicking(value);
+    try {
+      setAnswered(await lookFor.edit(entry.id, { done: value }));
+      onChanged();
+    } catch (err) {
+      announce(asApiError(err).detail, "error");
+    } finally {
+      setTicking(null);
+    }
+  }
+
+  async function remove() {
+    if (!window.confirm(`Take “${entry.text}” off your list?`)) return;
+    try {
+      await lookFor.remove(entry.id);
+      announce(`“${entry.text}” is off your list.`, "success");
+      onChanged();
+    } catch (err) {
+      announce(asApiError(err).detail, "error");
+    }
+  }
+
+  if (editing) {
+    return (
+      <li class="look-for">
+        <EditLookFor entry={shown} onSaved={() => { setEditing(false); onChanged(); }} onCancel={() => setEditing(false)} />
+      </li>
+    );
+  }
+  return (
+    <li class={done ? "look-for look-for-done" : "look-for"}>
+      <p class="look-for-what">
+        <span class="look-for-kind">{kindLabel(shown.kind)}</span> <span class="look-for-text">{shown.text}</span>
+        {shown.event_id === null && <span class="muted small"> · every event</span>}
+      </p>
+      {shown.found.length > 0 && (
+        <p class="look-for-found">
+          Found:{" "}
+          {shown.found.map((f, i) => (
+            <span key={f.contact_id}>
+              {i > 0 && ", "}
+              <a href={`/contacts/${f.contact_id}`}>{f.name || "a contact"}</a>
+            </span>
+          ))}
+        </p>
+      )}
+      <div class="actions look-for-actions">
+        <label class="check">
+          <input type="checkbox" checked={done} aria-label={`Done: ${shown.text}`} onChange={(e) => tick(e.currentTarget.checked)} />
+          <span aria-hidden="true">Done</span>
+        </label>
+        <Button kind="quiet" aria-label={`Edit ${shown.text}`} onClick={() => setEditing(true)}>
+          Edit
+        </Button>
+        <Button kind="quiet" aria-label={`Delete ${shown.text}`} onClick={remove}>
+          Delete
+        </Button>
+      </div>
+    </li>
+  );
+}
+
+function EditLookFor({ entry, onSaved, onCancel }: { entry: LookForEntry; onSaved: () => void; onCancel: () => void }) {
+  // Mounted when editing starts, so the form starts from the entry and then is only typing.
+  const [kind, setKind] = useState<LookForKind>(entry.kind);
+  const [text, setText] = useState(entry.text);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const prefix = `edit-${entry.id}`;
+
+  async function save(event: Event) {
+    event.preventDefault();
+    if (!text.trim()) {
+      setError(fieldProblem("text", BLANK));
+      document.getElementById(`${prefix}-text`)?.focus();
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await lookFor.edit(entry.id, { kind, text });
+      announce("Saved.", "success");
+      onSaved();
+    } catch (err) {
+      setError(asApiError(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form class="stack" onSubmit={save} aria-label={`Edit ${entry.text}`} noValidate>
+      <ErrorBox error={error} shownFields={["text"]} />
+      <LookForFields idPrefix={prefix} kind={kind} text={text} error={error} onKind={setKind} onText={setText} />
+      <div class="actions">
+        <Button type="submit" busy={busy} busyLabel="Saving…">
+          Save
+        </Button>
+        <Button kind="secondary" onClick={onCancel}>
+          Cancel
+        </Button>
+      </div>
+    </form>
+  );
+}
