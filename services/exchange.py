@@ -16,17 +16,10 @@ from services import badges, cards, search
 from services.db import utcnow
 from services.errors import Gone, Invalid, NotFound
 from services.models import Attendee, Card, CardShare, Contact, Event, Notification, User
+from services.models.contacts import CARD_FIELDS
 
-COPIED_FIELDS = (
-    "title",
-    "company",
-    "email",
-    "phone",
-    "linkedin_url",
-    "website",
-    "headline",
-    "goals",
-)
+# Card fields copied into a contact as text (name, interests and photo have rules of their own).
+COPIED_FIELDS = tuple(f for f in CARD_FIELDS if f not in ("name", "interests", "photo"))
 
 
 @dataclass

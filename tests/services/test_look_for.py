@@ -59,15 +59,21 @@ async def _listed(
     return person
 
 
+async def _me_at(db: AsyncSession) -> tuple[Event, User]:
+    """An event and me, registered for it."""
+    event = await factories.event(db)
+    me = await factories.user(db, name="Me")
+    await factories.attendee(db, event=event, person=me)
+    return event, me
+
+
 async def _suggested(db: AsyncSession, event: Event, me: User) -> list[tuple[str, str]]:
     items, _ = await directory.people_to_meet(db, event=event, user=me, limit=50, offset=0)
     return [(s.entry.card["name"], s.reason) for s in items]
 
 
 async def test_look_for_matches_come_first_with_their_reasons(db: AsyncSession) -> None:
-    event = await factories.event(db)
-    me = await factories.user(db, name="Me")
-    await factories.attendee(db, event=event, person=me)
+    event, me = await _me_at(db)
     await factories.card(db, person=me, interests=["Batteries", "Hiking", "Jazz"])
     for kind, text in [
         ("company", "Vattenfall"),
@@ -104,33 +110,15 @@ async def test_look_for_matches_come_first_with_their_reasons(db: AsyncSession) 
 
 
 async def test_a_company_kept_private_does_not_match(db: AsyncSession) -> None:
-    event = await factories.event(db)
-    me = await factories.user(db, name="Me")
-    await factories.attendee(db, event=event, person=me)
+    event, me = await _me_at(db)
     await factories.look_for(db, owner=me, kind="company", text="Vattenfall", event=event)
     await factories.look_for(db, owner=me, kind="topic", text="heat pumps", event=event)
-    await _listed(db, event, "Kept", card={"company": "Vattenfall", "shared_fields": ["name"]})
-    await _listed(
-        db,
-        event,
-        "Quiet",
-        card={
-            "goals": "Pilots for heat pumps",
-            "headline": "Heat pumps",
-            "shared_fields": ["name"],
-        },
-    )
+    card = {"company": "Vattenfall", "goals": "Pilots for heat pumps", "headline": "Heat pumps"}
+    await _listed(db, event, "Kept", card={**card, "shared_fields": ["name"]})
     assert await _suggested(db, event, me) == []
-    # Shared, the same fields do match.
-    await _listed(
-        db, event, "Open", card={"company": "Vattenfall", "shared_fields": ["name", "company"]}
-    )
-    await _listed(
-        db,
-        event,
-        "Told",
-        card={"goals": "Pilots for heat pumps", "shared_fields": ["name", "goals"]},
-    )
+    # Shared, the same fields do match, each only when shared.
+    await _listed(db, event, "Open", card={**card, "shared_fields": ["name", "company"]})
+    await _listed(db, event, "Told", card={**card, "shared_fields": ["name", "goals"]})
     assert await _suggested(db, event, me) == [
         ("Open", "You are looking for: Vattenfall"),
         ("Told", "You are looking for: heat pumps"),
@@ -138,9 +126,7 @@ async def test_a_company_kept_private_does_not_match(db: AsyncSession) -> None:
 
 
 async def test_someone_without_a_card_matches_by_what_their_badge_shows(db: AsyncSession) -> None:
-    event = await factories.event(db)
-    me = await factories.user(db, name="Me")
-    await factories.attendee(db, event=event, person=me)
+    event, me = await _me_at(db)
     await factories.look_for(db, owner=me, kind="company", text="badgeco")
     assert await _suggested(db, event, me) == []
     await _listed(db, event, "Nocard")

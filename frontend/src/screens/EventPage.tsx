@@ -2,7 +2,6 @@
 // staff see the attendee list; attendees get links to their badge and look-for list; everyone
 // to the directory.
 import { api, type EventOut } from "../api";
-import { Loading } from "../components/Loading";
 import { formatEventDates } from "../format";
 import { useApi } from "../hooks";
 import type { ScreenProps } from "../router";
@@ -12,22 +11,13 @@ import { BadgesPanel } from "./event/BadgesPanel";
 import { DoorPanel } from "./event/DoorPanel";
 import { EventDetails } from "./event/EventDetails";
 import { StaffPanel } from "./event/StaffPanel";
-import { LoadFailed } from "../components/LoadFailed";
+import { eventNotReady } from "./event/eventNotReady";
 
 export default function EventPage({ params }: ScreenProps) {
   const loaded = useApi(() => api.event(params.id), [params.id]);
 
-  if (loaded.loading && !loaded.data) return <Loading label="Loading the event…" />;
-  if (loaded.error || !loaded.data) {
-    const missing = loaded.error?.status === 404;
-    return (
-      <LoadFailed
-        title={missing ? "Event not found" : "The event could not load"}
-        error={loaded.error}
-        onRetry={loaded.reload}
-      />
-    );
-  }
+  const notReady = eventNotReady(loaded, "The event could not load");
+  if (notReady || !loaded.data) return notReady;
   return <EventScreen event={loaded.data} onChanged={loaded.reload} />;
 }
 

@@ -1,13 +1,11 @@
 // One entry of my look-for list: what it is, whom among my contacts it found (worked out by
 // the server), a "Done" tick, and editing or deleting it in place.
 import { useState } from "preact/hooks";
-import { type ApiError, fieldProblem } from "../../api";
 import { asApiError } from "../../hooks";
 import { KINDS, type LookForEntry, type LookForKind, lookFor } from "../../look-for-api";
 import { Button } from "../Button";
-import { ErrorBox } from "../ErrorBox";
 import { announce } from "../Status";
-import { BLANK, LookForFields } from "./LookForFields";
+import { LookForForm } from "./LookForForm";
 
 const kindLabel = (kind: LookForKind) => KINDS.find((k) => k.kind === kind)?.label ?? kind;
 
@@ -84,45 +82,26 @@ export function LookForRow({ entry, onChanged }: { entry: LookForEntry; onChange
 }
 
 function EditLookFor({ entry, onSaved, onCancel }: { entry: LookForEntry; onSaved: () => void; onCancel: () => void }) {
-  // Mounted when editing starts, so the form starts from the entry and then is only typing.
-  const [kind, setKind] = useState<LookForKind>(entry.kind);
-  const [text, setText] = useState(entry.text);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-  const prefix = `edit-${entry.id}`;
-
-  async function save(event: Event) {
-    event.preventDefault();
-    if (!text.trim()) {
-      setError(fieldProblem("text", BLANK));
-      document.getElementById(`${prefix}-text`)?.focus();
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      await lookFor.edit(entry.id, { kind, text });
-      announce("Saved.", "success");
-      onSaved();
-    } catch (err) {
-      setError(asApiError(err));
-    } finally {
-      setBusy(false);
-    }
+  async function save(kind: LookForKind, text: string) {
+    await lookFor.edit(entry.id, { kind, text });
+    announce("Saved.", "success");
+    onSaved();
   }
 
   return (
-    <form class="stack" onSubmit={save} aria-label={`Edit ${entry.text}`} noValidate>
-      <ErrorBox error={error} shownFields={["text"]} />
-      <LookForFields idPrefix={prefix} kind={kind} text={text} error={error} onKind={setKind} onText={setText} />
-      <div class="actions">
-        <Button type="submit" busy={busy} busyLabel="Saving…">
-          Save
-        </Button>
+    <LookForForm
+      idPrefix={`edit-${entry.id}`}
+      label={`Edit ${entry.text}`}
+      initialKind={entry.kind}
+      initialText={entry.text}
+      submitLabel="Save"
+      busyLabel="Saving…"
+      onSubmit={save}
+      actions={
         <Button kind="secondary" onClick={onCancel}>
           Cancel
         </Button>
-      </div>
-    </form>
+      }
+    />
   );
 }

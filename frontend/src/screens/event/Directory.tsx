@@ -5,7 +5,6 @@ import { api, type ApiError } from "../../api";
 import { Button } from "../../components/Button";
 import { DirectoryPerson } from "../../components/directory/DirectoryPerson";
 import { ErrorBox } from "../../components/ErrorBox";
-import { LoadFailed } from "../../components/LoadFailed";
 import { Loading } from "../../components/Loading";
 import { SearchForm } from "../../components/SearchForm";
 import { type Card, people } from "../../contacts-api";
@@ -13,6 +12,7 @@ import { directory } from "../../directory-api";
 import { asApiError, useApi } from "../../hooks";
 import "../../people.css";
 import type { ScreenProps } from "../../router";
+import { eventNotReady } from "./eventNotReady";
 import { PeopleToMeet } from "./PeopleToMeet";
 
 const PAGE_SIZE = 25;
@@ -36,17 +36,8 @@ export default function Directory({ params }: ScreenProps) {
   const [version, setVersion] = useState(0);
   const changed = () => setVersion((v) => v + 1);
 
-  if (event.loading && !event.data) return <Loading label="Loading the event…" />;
-  if (event.error || !event.data) {
-    const missing = event.error?.status === 404;
-    return (
-      <LoadFailed
-        title={missing ? "Event not found" : "The directory could not load"}
-        error={event.error}
-        onRetry={event.reload}
-      />
-    );
-  }
+  const notReady = eventNotReady(event, "The directory could not load");
+  if (notReady || !event.data) return notReady;
   const attendee = event.data.roles.includes("attendee");
   return (
     <div class="stack-lg">

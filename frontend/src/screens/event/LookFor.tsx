@@ -4,7 +4,6 @@
 import { api } from "../../api";
 import { Button } from "../../components/Button";
 import { ErrorBox } from "../../components/ErrorBox";
-import { LoadFailed } from "../../components/LoadFailed";
 import { Loading } from "../../components/Loading";
 import { AddLookFor } from "../../components/lookfor/AddLookFor";
 import { LookForRow } from "../../components/lookfor/LookForRow";
@@ -12,23 +11,15 @@ import { useApi } from "../../hooks";
 import { lookFor } from "../../look-for-api";
 import "../../people.css";
 import type { ScreenProps } from "../../router";
+import { eventNotReady } from "./eventNotReady";
 
 export default function LookFor({ params }: ScreenProps) {
   const eventId = params.id;
   const event = useApi(() => api.event(eventId), [eventId]);
   const list = useApi(() => lookFor.list(eventId), [eventId]);
 
-  if (event.loading && !event.data) return <Loading label="Loading the event…" />;
-  if (event.error || !event.data) {
-    const missing = event.error?.status === 404;
-    return (
-      <LoadFailed
-        title={missing ? "Event not found" : "Your look-for list could not load"}
-        error={event.error}
-        onRetry={event.reload}
-      />
-    );
-  }
+  const notReady = eventNotReady(event, "Your look-for list could not load");
+  if (notReady || !event.data) return notReady;
   const name = event.data.name;
   return (
     <div class="stack-lg">
