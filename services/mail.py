@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import random
+import uuid
 from collections.abc import Sequence
 from datetime import timedelta
 from email.message import EmailMessage
@@ -97,7 +98,14 @@ async def send_smtp(settings: Settings, message: EmailMessage) -> None:
 
 
 async def enqueue_email(
-    session: AsyncSession, *, kind: str, to_address: str, subject: str, body: str
+    session: AsyncSession,
+    *,
+    kind: str,
+    to_address: str,
+    subject: str,
+    body: str,
+    reply_to: str | None = None,
+    introduction_id: uuid.UUID | None = None,
 ) -> OutboundEmail:
     """Queue a system mail; it goes out once the surrounding transaction commits."""
     email = OutboundEmail(
@@ -105,6 +113,8 @@ async def enqueue_email(
         to_address=to_address,
         subject=clean_header(subject),
         body=body,
+        reply_to=clean_header(reply_to) if reply_to else None,
+        introduction_id=introduction_id,
         status=EmailStatus.queued,
         next_attempt_at=utcnow(),
     )
@@ -181,6 +191,7 @@ async def deliver(settings: Settings, email: OutboundEmail) -> Exception | None:
         to_addr=email.to_address,
         subject=email.subject,
         body=email.body,
+        reply_to=email.reply_to,
         message_id=f"<{email.id}@rapport>",
     )
     try:

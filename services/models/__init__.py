@@ -13,6 +13,12 @@ from services.models.followups import (
     MessageTemplate,
     TemplateKind,
 )
+from services.models.introductions import (
+    Answer,
+    Introduction,
+    IntroductionParty,
+    IntroductionStatus,
+)
 from services.models.mail import EmailStatus, OutboundEmail
 from services.models.notes import (
     Channel,
@@ -35,6 +41,7 @@ from services.models.sync import (
 from services.models.users import LoginLink, User, UserSession
 
 __all__ = [
+    "Answer",
     "Attendee",
     "Badge",
     "Base",
@@ -61,6 +68,9 @@ __all__ = [
     "FollowUpTransition",
     "Interaction",
     "InteractionKind",
+    "Introduction",
+    "IntroductionParty",
+    "IntroductionStatus",
     "KeepInTouch",
     "LoginLink",
     "MessageTemplate",
