@@ -26,6 +26,7 @@ from api import (
     exchange,
     followups,
     health,
+    introductions,
     notes,
     pitches,
     reminders,
@@ -109,7 +110,7 @@ def create_app(settings: Settings | None = None, *, with_worker: bool | None = N
     for module in (
         auth, events, attendees, badges, checkin,
         cards, contacts, exchange, directory, notes, search, pitches,
-        followups, reminders,
+        followups, reminders, introductions,
         sync, account,
     ):  # fmt: skip
         api.include_router(module.router)

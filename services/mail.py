@@ -8,6 +8,7 @@ import random
 import uuid
 from collections.abc import Sequence
 from datetime import timedelta
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid, parseaddr
 from typing import Any
@@ -37,6 +38,11 @@ class TemporaryMailError(Exception):
 def clean_header(value: str) -> str:
     """Header values never carry line breaks, so no header can be injected through user text."""
     return " ".join(value.replace("\r", " ").replace("\n", " ").split())
+
+
+def address_with_name(name: str, address: str) -> str:
+    """ "Alex Example <alex@example.org>", quoted as headers need, with no line breaks."""
+    return str(Address(display_name=clean_header(name), addr_spec=clean_header(address)))
 
 
 def build_message(
