@@ -204,7 +204,7 @@ async def test_viewing_a_request_answers_nothing_and_unknown_tokens_are_not_foun
     db: AsyncSession,
 ) -> None:
     alex, dana, eli = await _people(db)
-    view, tokens = await factories.introduction(db, owner=alex, first=dana, second=eli)
+    _, tokens = await factories.introduction(db, owner=alex, first=dana, second=eli)
     seen = await introduction_answers.view_request(db, token=tokens["dana@example.org"])
     assert (seen.introducer, seen.other.name, seen.state) == (
         "Alex Introducer",
