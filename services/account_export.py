@@ -30,6 +30,8 @@ from services.models import (
     FollowUpPreferences,
     FollowUpTransition,
     Interaction,
+    Introduction,
+    IntroductionParty,
     KeepInTouch,
     MessageTemplate,
     Note,
@@ -144,6 +146,26 @@ async def _follow_ups(session: AsyncSession, *, user_id: uuid.UUID) -> list[dict
     return [{**row(f), "history": history[f.id]} for f in follow_ups]
 
 
+async def _introductions(session: AsyncSession, *, user_id: uuid.UUID) -> list[dict[str, Any]]:
+    """Introductions I asked for, each with the two people as asked and their answers."""
+    introductions = await _all(
+        session, Introduction, Introduction.owner_id == user_id, order=Introduction.created_at
+    )
+    people: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
+    if introductions:
+        parties = await _all(
+            session,
+            IntroductionParty,
+            IntroductionParty.introduction_id.in_([i.id for i in introductions]),
+            order=IntroductionParty.position,
+        )
+        for party in parties:
+            people[party.introduction_id].append(
+                row(party, leave_out={"id", "introduction_id", "position", "token_hash"})
+            )
+    return [{**row(i, leave_out={"open_pair"}), "people": people[i.id]} for i in introductions]
+
+
 async def _registrations(session: AsyncSession, *, user_id: uuid.UUID) -> list[dict[str, Any]]:
     """Events I am registered for: the event, my attendee record, my own check-ins."""
     registrations = (
@@ -222,6 +244,7 @@ async def export_account(session: AsyncSession, *, user: User) -> dict[str, Any]
                 "calendar_feed": preferences.calendar_token_hash is not None,
             }
         ),
+        "introductions": await _introductions(session, user_id=uid),
         "registrations": await _registrations(session, user_id=uid),
         "events_i_run": await _events_i_run(session, user_id=uid),
         "notifications": [

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import badges
 from services.db import utcnow
+from services.introductions import IntroductionView
 from services.models import Attendee, Badge, Event, EventMember, EventRole, User
 
 _seq = itertools.count(1)
@@ -205,7 +206,7 @@ async def introduction(
     first: Contact,
     second: Contact,
     reason: str = "You both rebuild old bikes.",
-) -> tuple[object, dict[str, str]]:
+) -> tuple[IntroductionView, dict[str, str]]:
     """`owner` introduces two contacts; returns the IntroductionView and each person's link
     token by email address, as read from the request mails."""
     import re
