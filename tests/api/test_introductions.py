@@ -3,6 +3,7 @@ declining, cancelling, the pair rule, the daily limit, and names that try to add
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable
 from typing import Any
@@ -136,6 +137,23 @@ async def test_a_no_is_declined_for_the_introducer_and_silent_for_the_other(
     # The pair may be asked again.
     again = await alex.post(f"{API}/introductions", json=_body(eli, dana, "Second try."))
     assert again.status_code == 201, again.text
+
+
+async def test_two_yeses_at_the_same_moment_introduce_them_once(
+    db: AsyncSession, make_client: ClientFactory
+) -> None:
+    alex, dana, eli = await _alex_with_two(db, make_client)
+    intro = (await alex.post(f"{API}/introductions", json=_body(dana, eli))).json()
+    tokens = await _tokens(alex)
+    one, two = await make_client(), await make_client()
+    answers = await asyncio.gather(
+        one.post(ANSWER, json={"token": tokens["dana@example.org"], "answer": "yes"}),
+        two.post(ANSWER, json={"token": tokens["eli@example.org"], "answer": "yes"}),
+    )
+    assert sorted(a.json()["state"] for a in answers) == ["introduced", "you_said_yes"]
+    assert (await alex.get(f"{API}/introductions/{intro['id']}")).json()["status"] == "introduced"
+    sent = [m for m in (await alex.get("/dev/mailbox.json")).json() if m["kind"] == "introduction"]
+    assert sorted(m["to"] for m in sent) == ["dana@example.org", "eli@example.org"]
 
 
 async def test_answering_twice_gives_the_first_answer_again(

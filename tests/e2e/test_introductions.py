@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import uuid
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -18,7 +19,12 @@ from tests.e2e.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+PHONE: dict[str, Any] = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+}
+SMALL_PHONE = {**PHONE, "viewport": {"width": 360, "height": 640}}
 INTRODUCER = "attendee3@demo.rapport.example"
 LINK = re.compile(r"https?://\S+/introduction-request#token=[A-Za-z0-9_\-%]+")
 REASON = "You both rebuild old bikes.\nEli has the parts Dana is looking for."
@@ -50,9 +56,16 @@ def _mails(live_server: LiveServer, kind: str, to: set[str]) -> dict[str, str]:
     return found
 
 
-def _answer_yes(browser: Browser, link: str, other: str, screenshot: Path | None = None) -> None:
+def _answer_yes(
+    browser: Browser,
+    link: str,
+    other: str,
+    *,
+    phone: dict[str, Any],
+    screenshot: Path | None = None,
+) -> None:
     """Open a request link in a fresh browser that was never signed in, and say yes."""
-    stranger: BrowserContext = browser.new_context(**PHONE)
+    stranger: BrowserContext = browser.new_context(**phone)
     try:
         page = stranger.new_page()
         page.goto(link)
@@ -120,10 +133,16 @@ def test_introduce_two_contacts_and_both_say_yes(
     assert all(links.values()), requests
     dana_link, eli_link = links[dana_email], links[eli_email]
     assert dana_link and eli_link
-    _answer_yes(browser, dana_link.group(0), eli, artifacts / "introduction-request.png")
+    _answer_yes(
+        browser,
+        dana_link.group(0),
+        eli,
+        phone=PHONE,
+        screenshot=artifacts / "introduction-request.png",
+    )
     page.reload()
     expect(row).to_contain_text(f"Waiting for {eli}")
-    _answer_yes(browser, eli_link.group(0), dana)
+    _answer_yes(browser, eli_link.group(0), dana, phone=SMALL_PHONE)  # the smallest we support
 
     page.reload()
     expect(row.locator(".state")).to_have_text("Introduced")
