@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
@@ -52,6 +53,24 @@ async def _alex_with_two(db: AsyncSession, make_client: ClientFactory) -> tuple[
 
 def _body(first: Any, second: Any, reason: str = "You both rebuild old bikes.") -> dict[str, str]:
     return {"contact_id": str(first.id), "other_contact_id": str(second.id), "reason": reason}
+
+
+@dataclass
+class Asked:
+    """Alex has asked Dana and Eli: his client, the two contacts, the introduction, the tokens."""
+
+    alex: httpx.AsyncClient
+    dana: Any
+    eli: Any
+    introduction: dict[str, Any]
+    tokens: dict[str, str]
+
+
+async def _asked(db: AsyncSession, make_client: ClientFactory) -> Asked:
+    alex, dana, eli = await _alex_with_two(db, make_client)
+    made = await alex.post(f"{API}/introductions", json=_body(dana, eli))
+    assert made.status_code == 201, made.text
+    return Asked(alex, dana, eli, made.json(), await _tokens(alex))
 
 
 async def _tokens(client: httpx.AsyncClient) -> dict[str, str]:
@@ -117,9 +136,8 @@ async def test_both_say_yes_and_each_gets_the_other_by_mail(
 async def test_a_no_is_declined_for_the_introducer_and_silent_for_the_other(
     db: AsyncSession, make_client: ClientFactory
 ) -> None:
-    alex, dana, eli = await _alex_with_two(db, make_client)
-    intro = (await alex.post(f"{API}/introductions", json=_body(dana, eli))).json()
-    tokens = await _tokens(alex)
+    asked = await _asked(db, make_client)
+    alex, intro, tokens = asked.alex, asked.introduction, asked.tokens
     anonymous = await make_client()
     await anonymous.post(ANSWER, json={"token": tokens["dana@example.org"], "answer": "yes"})
     no = await anonymous.post(ANSWER, json={"token": tokens["eli@example.org"], "answer": "no"})
@@ -135,16 +153,15 @@ async def test_a_no_is_declined_for_the_introducer_and_silent_for_the_other(
     dana_sees = await anonymous.post(VIEW, json={"token": tokens["dana@example.org"]})
     assert dana_sees.json()["state"] == "no_longer_needed"
     # The pair may be asked again.
-    again = await alex.post(f"{API}/introductions", json=_body(eli, dana, "Second try."))
+    again = await alex.post(f"{API}/introductions", json=_body(asked.eli, asked.dana, "Again."))
     assert again.status_code == 201, again.text
 
 
 async def test_two_yeses_at_the_same_moment_introduce_them_once(
     db: AsyncSession, make_client: ClientFactory
 ) -> None:
-    alex, dana, eli = await _alex_with_two(db, make_client)
-    intro = (await alex.post(f"{API}/introductions", json=_body(dana, eli))).json()
-    tokens = await _tokens(alex)
+    asked = await _asked(db, make_client)
+    alex, intro, tokens = asked.alex, asked.introduction, asked.tokens
     one, two = await make_client(), await make_client()
     answers = await asyncio.gather(
         one.post(ANSWER, json={"token": tokens["dana@example.org"], "answer": "yes"}),
@@ -159,9 +176,7 @@ async def test_two_yeses_at_the_same_moment_introduce_them_once(
 async def test_answering_twice_gives_the_first_answer_again(
     db: AsyncSession, make_client: ClientFactory
 ) -> None:
-    alex, dana, eli = await _alex_with_two(db, make_client)
-    await alex.post(f"{API}/introductions", json=_body(dana, eli))
-    token = (await _tokens(alex))["dana@example.org"]
+    token = (await _asked(db, make_client)).tokens["dana@example.org"]
     anonymous = await make_client()
     first = await anonymous.post(ANSWER, json={"token": token, "answer": "no"})
     second = await anonymous.post(ANSWER, json={"token": token, "answer": "yes"})
@@ -173,9 +188,7 @@ async def test_answering_twice_gives_the_first_answer_again(
 async def test_unknown_tokens_are_not_found_and_say_nothing(
     db: AsyncSession, make_client: ClientFactory
 ) -> None:
-    alex, dana, eli = await _alex_with_two(db, make_client)
-    await alex.post(f"{API}/introductions", json=_body(dana, eli))
-    token = (await _tokens(alex))["dana@example.org"]
+    token = (await _asked(db, make_client)).tokens["dana@example.org"]
     anonymous = await make_client()
     for wrong in ("", "nope", token[:-2], token + "x", "x" * 900):
         for path, extra in ((VIEW, {}), (ANSWER, {"answer": "yes"})):
@@ -192,9 +205,8 @@ async def test_unknown_tokens_are_not_found_and_say_nothing(
 async def test_cancel_makes_both_links_no_longer_needed(
     db: AsyncSession, make_client: ClientFactory
 ) -> None:
-    alex, dana, eli = await _alex_with_two(db, make_client)
-    intro = (await alex.post(f"{API}/introductions", json=_body(dana, eli))).json()
-    tokens = await _tokens(alex)
+    asked = await _asked(db, make_client)
+    alex, intro, tokens = asked.alex, asked.introduction, asked.tokens
     cancelled = await alex.post(f"{API}/introductions/{intro['id']}/cancel")
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
     anonymous = await make_client()
@@ -209,9 +221,8 @@ async def test_cancel_makes_both_links_no_longer_needed(
 async def test_the_same_pair_cannot_be_asked_twice_while_waiting(
     db: AsyncSession, make_client: ClientFactory
 ) -> None:
-    alex, dana, eli = await _alex_with_two(db, make_client)
-    assert (await alex.post(f"{API}/introductions", json=_body(dana, eli))).status_code == 201
-    again = await alex.post(f"{API}/introductions", json=_body(eli, dana, "Again"))
+    asked = await _asked(db, make_client)
+    again = await asked.alex.post(f"{API}/introductions", json=_body(asked.eli, asked.dana, "Hi"))
     assert again.status_code == 409
     assert again.json()["error"] == "introduction_open"
     assert again.json()["detail"].startswith("You already asked Eli Example and Dana Example on")
@@ -263,8 +274,8 @@ async def test_the_form_is_checked_field_by_field(
 async def test_other_peoples_contacts_and_introductions_are_not_found(
     db: AsyncSession, make_client: ClientFactory
 ) -> None:
-    alex, dana, eli = await _alex_with_two(db, make_client)
-    intro = (await alex.post(f"{API}/introductions", json=_body(dana, eli))).json()
+    asked = await _asked(db, make_client)
+    alex, dana, intro = asked.alex, asked.dana, asked.introduction
     bob = await factories.user(db, name="Bob")
     bobs = await factories.met_contact(db, owner=bob, email="bobs@example.org")
     mixed = await alex.post(f"{API}/introductions", json=_body(dana, bobs))
@@ -323,13 +334,11 @@ async def test_line_breaks_in_names_add_no_mail_header(
 async def test_deleting_the_introducers_account_removes_the_introductions(
     app: FastAPI, db: AsyncSession, make_client: ClientFactory
 ) -> None:
-    alex, dana, eli = await _alex_with_two(db, make_client)
-    await alex.post(f"{API}/introductions", json=_body(dana, eli))
-    tokens = await _tokens(alex)
-    gone = await alex.post(f"{API}/me/delete", json={"confirm_email": "alex@example.org"})
+    asked = await _asked(db, make_client)
+    gone = await asked.alex.post(f"{API}/me/delete", json={"confirm_email": "alex@example.org"})
     assert gone.status_code == 204, gone.text
     anonymous = await make_client()
-    for token in tokens.values():
+    for token in asked.tokens.values():
         assert (await anonymous.post(VIEW, json={"token": token})).status_code == 404
     assert await db.scalar(select(func.count()).select_from(Introduction)) == 0
     assert await db.scalar(select(func.count()).select_from(OutboundEmail)) == 0

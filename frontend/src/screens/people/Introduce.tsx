@@ -6,6 +6,7 @@ import { useState } from "preact/hooks";
 import { type ApiError, fieldProblem } from "../../api";
 import { Button } from "../../components/Button";
 import { ErrorBox } from "../../components/ErrorBox";
+import { LoadFailed } from "../../components/LoadFailed";
 import { Loading } from "../../components/Loading";
 import { roleLine } from "../../components/people/PersonCard";
 import { announce } from "../../components/Status";
@@ -82,17 +83,12 @@ export default function Introduce({ params, query }: ScreenProps) {
   if (contact.loading && !contact.data) return <Loading label="Loading contact…" />;
   if (!contact.data) {
     return (
-      <section class="panel">
-        <h1 tabIndex={-1}>{contact.error?.status === 404 ? "No such contact" : "This contact could not load"}</h1>
-        <ErrorBox error={contact.error}>
-          <Button kind="secondary" onClick={contact.reload}>
-            Try again
-          </Button>
-        </ErrorBox>
-        <p class="breadcrumb">
-          <a href="/contacts">All contacts</a>
-        </p>
-      </section>
+      <LoadFailed
+        title={contact.error?.status === 404 ? "No such contact" : "This contact could not load"}
+        error={contact.error}
+        onRetry={contact.reload}
+        back={{ href: "/contacts", label: "All contacts" }}
+      />
     );
   }
   const me = contact.data;
