@@ -10,6 +10,7 @@ asked, and the mail goes to the address that was asked.
 from __future__ import annotations
 
 import hashlib
+import math
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -164,19 +165,31 @@ def _already_open(first: Contact, second: Contact, asked_on: datetime | None) ->
     )
 
 
+def _wait_words(seconds: int) -> str:
+    minutes = math.ceil(seconds / 60)
+    if minutes < 60:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    hours = math.ceil(minutes / 60)
+    return f"{hours} hour{'s' if hours != 1 else ''}"
+
+
 async def _refuse_over_limit(session: AsyncSession, *, owner_id: uuid.UUID, now: datetime) -> None:
     limit = get_settings().introductions_per_day
-    started = await session.scalar(
-        select(func.count()).where(
-            Introduction.owner_id == owner_id, Introduction.created_at > now - RATE_WINDOW
+    started, oldest = (
+        await session.execute(
+            select(func.count(), func.min(Introduction.created_at)).where(
+                Introduction.owner_id == owner_id, Introduction.created_at > now - RATE_WINDOW
+            )
         )
-    )
-    if (started or 0) >= limit:
+    ).one()
+    if started >= limit and oldest is not None:
+        # A place frees up when the oldest of them is a day old.
+        wait = max(1, math.ceil((oldest + RATE_WINDOW - now).total_seconds()))
         raise TooManyRequests(
             f"You have started {limit} introductions in the last 24 hours, the most Rapport "
-            "sends for one person in a day. Try again tomorrow.",
+            f"sends for one person in a day. You can start the next in {_wait_words(wait)}.",
             code="too_many_introductions",
-            headers={"Retry-After": str(int(RATE_WINDOW.total_seconds()))},
+            headers={"Retry-After": str(wait)},
         )
 
 

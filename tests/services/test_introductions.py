@@ -184,14 +184,22 @@ async def test_a_day_has_a_limit(db: AsyncSession, settings_override: Callable[.
     settings_override(introductions_per_day=2)
     alex, dana, eli = await _people(db)
     fay = await factories.met_contact(db, owner=alex, name="Fay", email="fay@example.org")
-    await factories.introduction(db, owner=alex, first=dana, second=eli)
+    first, _ = await factories.introduction(db, owner=alex, first=dana, second=eli)
     await factories.introduction(db, owner=alex, first=dana, second=fay)
+    # The older of the two was started 23 and a half hours ago: a place frees up in 30 minutes.
+    await db.execute(
+        update(Introduction)
+        .where(Introduction.id == first.introduction.id)
+        .values(created_at=utcnow() - timedelta(hours=23, minutes=30))
+    )
+    await db.commit()
     with pytest.raises(TooManyRequests) as refused:
         await introductions.introduce(
             db, owner=alex, contact_id=eli.id, other_contact_id=fay.id, reason="Meet."
         )
     assert refused.value.code == "too_many_introductions"
-    assert refused.value.headers["Retry-After"] == str(24 * 3600)
+    assert 1790 <= int(refused.value.headers["Retry-After"]) <= 1800
+    assert refused.value.detail.endswith("You can start the next in 30 minutes.")
     # Those started more than a day ago no longer count.
     await db.execute(
         update(Introduction).values(created_at=utcnow() - timedelta(days=1, seconds=1))
