@@ -1,7 +1,8 @@
 // /contacts/:id: the card (only what they share with me, or what I typed), where and when we
 // met, my notes newest first, my promises to them, "Add note" and "Introduce to…". ?edit=1
-// (&field=email to start there, &back=<app path> to return there when done) edits the card. Offline, a contact never opened on this phone is shown from
-// the kept contact lists, with "Add note", until its page can load.
+// (&field=email to start there, &back=<app path> to go there when done) edits the card.
+// Offline, a contact never opened on this phone is shown from the kept contact lists, with
+// "Add note", until its page can load.
 import { useEffect, useState } from "preact/hooks";
 import { Button } from "../../components/Button";
 import { ErrorBox } from "../../components/ErrorBox";

@@ -75,9 +75,11 @@ export default function Introduce({ params, query }: ScreenProps) {
   const [busy, setBusy] = useState(false);
 
   function change(next: Partial<Draft>) {
-    const merged = { ...draft, ...next };
-    setDraft(merged);
-    keepDraft(params.id, merged);
+    setDraft((before) => {
+      const merged = { ...before, ...next };
+      keepDraft(params.id, merged);
+      return merged;
+    });
   }
 
   if (contact.loading && !contact.data) return <Loading label="Loading contact…" />;
