@@ -26,6 +26,7 @@ from api import (
     exchange,
     followups,
     health,
+    introductions,
     look_for,
     notes,
     pitches,
@@ -110,7 +111,7 @@ def create_app(settings: Settings | None = None, *, with_worker: bool | None = N
     for module in (
         auth, events, attendees, badges, checkin,
         cards, contacts, exchange, directory, look_for, notes, search, pitches,
-        followups, reminders,
+        followups, reminders, introductions,
         sync, account,
     ):  # fmt: skip
         api.include_router(module.router)

@@ -22,6 +22,7 @@ URL = re.compile(r"https?://[^\s<>&\"']+(?:#[^\s<>&\"']*)?")
 
 class MailOut(BaseModel):
     to: str
+    reply_to: str | None
     subject: str
     body: str
     kind: str
@@ -34,6 +35,7 @@ async def mailbox_json(db: DbSession) -> list[MailOut]:
     return [
         MailOut(
             to=m.to_address,
+            reply_to=m.reply_to,
             subject=m.subject,
             body=m.body,
             kind=m.kind,
@@ -53,10 +55,11 @@ async def mailbox(db: DbSession) -> HTMLResponse:
     items = []
     for m in await mail.dev_mailbox(db):
         items.append(
-            "<article><h2>{subject}</h2><p class=meta>To {to} · {when} · {kind}</p>"
+            "<article><h2>{subject}</h2><p class=meta>To {to}{reply_to} · {when} · {kind}</p>"
             "<pre>{body}</pre></article>".format(
                 subject=html.escape(m.subject),
                 to=html.escape(m.to_address),
+                reply_to=html.escape(f" · Reply-To {m.reply_to}") if m.reply_to else "",
                 when=m.created_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
                 kind=html.escape(m.kind),
                 body=_linkify(html.escape(m.body)),

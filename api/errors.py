@@ -71,6 +71,7 @@ PATH_IDS: dict[str, tuple[str, str]] = {
     "check_in_id": ("check_in_not_found", "No such check-in in this event."),
     "conflict_id": ("conflict_not_found", "No such note conflict."),
     "notification_id": ("notification_not_found", "No such notification."),
+    "introduction_id": ("introduction_not_found", "No such introduction."),
 }
 UUID_ERRORS = frozenset({"uuid_parsing", "uuid_type", "uuid_version"})
 MALFORMED = "The request is not in the expected form."

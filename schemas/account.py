@@ -27,6 +27,7 @@ class AccountExport(BaseModel):
     keep_in_touch: Rows = Field(description="Cadences, by contact")
     interactions: Rows = Field(description="Times I logged being in touch")
     reminder_settings: dict[str, Any] | None
+    introductions: Rows = Field(description="Each with the two people asked and their answers")
     registrations: Rows = Field(description="Events I am registered for, my record, my check-ins")
     events_i_run: Rows = Field(description="Events I organize or staff: name and role only")
     notifications: Rows

@@ -30,6 +30,8 @@ from services.models import (
     FollowUpPreferences,
     FollowUpTransition,
     Interaction,
+    Introduction,
+    IntroductionParty,
     KeepInTouch,
     LookForEntry,
     MessageTemplate,
@@ -127,22 +129,53 @@ async def _contacts(session: AsyncSession, *, user_id: uuid.UUID) -> list[dict[s
     ]
 
 
+async def _children(
+    session: AsyncSession,
+    model: Any,
+    parent: Any,
+    parent_ids: list[uuid.UUID],
+    *,
+    order: Any,
+    leave_out: set[str],
+) -> dict[uuid.UUID, list[dict[str, Any]]]:
+    """The rows of `model` whose `parent` column is one of `parent_ids`, by parent, in order."""
+    found: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
+    if parent_ids:
+        for child in await _all(session, model, parent.in_(parent_ids), order=order):
+            found[getattr(child, parent.key)].append(row(child, leave_out=leave_out))
+    return found
+
+
 async def _follow_ups(session: AsyncSession, *, user_id: uuid.UUID) -> list[dict[str, Any]]:
     """My follow-up messages, each with its history of states."""
     follow_ups = await _all(
         session, FollowUp, FollowUp.owner_id == user_id, order=FollowUp.created_at
     )
-    history: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
-    if follow_ups:
-        transitions = await _all(
-            session,
-            FollowUpTransition,
-            FollowUpTransition.follow_up_id.in_([f.id for f in follow_ups]),
-            order=FollowUpTransition.at,
-        )
-        for step in transitions:
-            history[step.follow_up_id].append(row(step, leave_out={"id", "follow_up_id"}))
+    history = await _children(
+        session,
+        FollowUpTransition,
+        FollowUpTransition.follow_up_id,
+        [f.id for f in follow_ups],
+        order=FollowUpTransition.at,
+        leave_out={"id", "follow_up_id"},
+    )
     return [{**row(f), "history": history[f.id]} for f in follow_ups]
+
+
+async def _introductions(session: AsyncSession, *, user_id: uuid.UUID) -> list[dict[str, Any]]:
+    """Introductions I asked for, each with the two people as asked and their answers."""
+    introductions = await _all(
+        session, Introduction, Introduction.owner_id == user_id, order=Introduction.created_at
+    )
+    people = await _children(
+        session,
+        IntroductionParty,
+        IntroductionParty.introduction_id,
+        [i.id for i in introductions],
+        order=IntroductionParty.position,
+        leave_out={"id", "introduction_id", "position", "token_hash"},
+    )
+    return [{**row(i, leave_out={"open_pair"}), "people": people[i.id]} for i in introductions]
 
 
 async def _registrations(session: AsyncSession, *, user_id: uuid.UUID) -> list[dict[str, Any]]:
@@ -229,6 +262,7 @@ async def export_account(session: AsyncSession, *, user: User) -> dict[str, Any]
                 "calendar_feed": preferences.calendar_token_hash is not None,
             }
         ),
+        "introductions": await _introductions(session, user_id=uid),
         "registrations": await _registrations(session, user_id=uid),
         "events_i_run": await _events_i_run(session, user_id=uid),
         "notifications": [

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import logging
 import random
+import uuid
 from collections.abc import Sequence
 from datetime import timedelta
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid, parseaddr
 from typing import Any
@@ -36,6 +38,11 @@ class TemporaryMailError(Exception):
 def clean_header(value: str) -> str:
     """Header values never carry line breaks, so no header can be injected through user text."""
     return " ".join(value.replace("\r", " ").replace("\n", " ").split())
+
+
+def address_with_name(name: str, address: str) -> str:
+    """ "Alex Example <alex@example.org>", quoted as headers need, with no line breaks."""
+    return str(Address(display_name=clean_header(name), addr_spec=clean_header(address)))
 
 
 def build_message(
@@ -97,7 +104,14 @@ async def send_smtp(settings: Settings, message: EmailMessage) -> None:
 
 
 async def enqueue_email(
-    session: AsyncSession, *, kind: str, to_address: str, subject: str, body: str
+    session: AsyncSession,
+    *,
+    kind: str,
+    to_address: str,
+    subject: str,
+    body: str,
+    reply_to: str | None = None,
+    introduction_id: uuid.UUID | None = None,
 ) -> OutboundEmail:
     """Queue a system mail; it goes out once the surrounding transaction commits."""
     email = OutboundEmail(
@@ -105,6 +119,8 @@ async def enqueue_email(
         to_address=to_address,
         subject=clean_header(subject),
         body=body,
+        reply_to=clean_header(reply_to) if reply_to else None,
+        introduction_id=introduction_id,
         status=EmailStatus.queued,
         next_attempt_at=utcnow(),
     )
@@ -181,6 +197,7 @@ async def deliver(settings: Settings, email: OutboundEmail) -> Exception | None:
         to_addr=email.to_address,
         subject=email.subject,
         body=email.body,
+        reply_to=email.reply_to,
         message_id=f"<{email.id}@rapport>",
     )
     try:

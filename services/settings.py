@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     session_days: int = 30
     signin_limit_per_address: int = Field(default=5, description="per 15 minutes")
     signin_limit_per_ip: int = Field(default=30, description="per 15 minutes")
+    introductions_per_day: int = Field(default=20, description="per user, per 24 hours")
 
     run_worker_in_process: bool = True
     worker_poll_seconds: float = 2.0

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import badges
 from services.db import utcnow
+from services.introductions import IntroductionView
 from services.models import Attendee, Badge, Event, EventMember, EventRole, User
 
 _seq = itertools.count(1)
@@ -219,3 +220,39 @@ async def look_for(
     )
     await session.commit()
     return view.entry
+
+
+async def introduction(
+    session: AsyncSession,
+    *,
+    owner: User,
+    first: Contact,
+    second: Contact,
+    reason: str = "You both rebuild old bikes.",
+) -> tuple[IntroductionView, dict[str, str]]:
+    """`owner` introduces two contacts; returns the IntroductionView and each person's link
+    token by email address, as read from the request mails."""
+    import re
+    from urllib.parse import unquote
+
+    from sqlalchemy import select
+
+    from services import introductions
+    from services.models import OutboundEmail
+
+    view = await introductions.introduce(
+        session, owner=owner, contact_id=first.id, other_contact_id=second.id, reason=reason
+    )
+    await session.commit()
+    mails = await session.scalars(
+        select(OutboundEmail).where(
+            OutboundEmail.introduction_id == view.introduction.id,
+            OutboundEmail.kind == "introduction_request",
+        )
+    )
+    tokens = {}
+    for mail in mails:
+        found = re.search(r"/introduction-request#token=(\S+)", mail.body)
+        assert found, mail.body
+        tokens[mail.to_address] = unquote(found.group(1))
+    return view, tokens

@@ -56,6 +56,12 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
   window.scrollTo(0, 0);
 }
 
+/** `raw` if it is a path of this app (a link may name where to go next), else null: never
+ * another site ("//host", "/\\host"). */
+export function appPath(raw: string | null): string | null {
+  return raw && raw.startsWith("/") && !raw.startsWith("//") && !raw.includes("\\") ? raw : null;
+}
+
 /** The current path and query, to come back to after signing in. */
 export function currentPath(): string {
   return window.location.pathname + window.location.search;

@@ -87,6 +87,25 @@ export const routes: Route[] = [
     load: () => import("./screens/people/ContactPage"),
   },
   {
+    path: "/contacts/:id/introduce",
+    title: "Introduce",
+    access: "signed-in",
+    load: () => import("./screens/people/Introduce"),
+  },
+  {
+    path: "/introductions",
+    title: "Introductions",
+    access: "signed-in",
+    load: () => import("./screens/people/Introductions"),
+  },
+  // Where the two people asked about an introduction answer: no account needed.
+  {
+    path: "/introduction-request",
+    title: "Introduction",
+    access: "anyone",
+    load: () => import("./screens/IntroductionRequest"),
+  },
+  {
     path: "/contacts/:id/note",
     title: "Note",
     access: "signed-in",

@@ -13,6 +13,12 @@ from services.models.followups import (
     MessageTemplate,
     TemplateKind,
 )
+from services.models.introductions import (
+    Answer,
+    Introduction,
+    IntroductionParty,
+    IntroductionStatus,
+)
 from services.models.look_for import LookForEntry, LookForKind
 from services.models.mail import EmailStatus, OutboundEmail
 from services.models.notes import (
@@ -36,6 +42,7 @@ from services.models.sync import (
 from services.models.users import LoginLink, User, UserSession
 
 __all__ = [
+    "Answer",
     "Attendee",
     "Badge",
     "Base",
@@ -62,6 +69,9 @@ __all__ = [
     "FollowUpTransition",
     "Interaction",
     "InteractionKind",
+    "Introduction",
+    "IntroductionParty",
+    "IntroductionStatus",
     "KeepInTouch",
     "LoginLink",
     "LookForEntry",

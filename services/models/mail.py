@@ -1,4 +1,5 @@
-"""Outgoing system mail (sign-in links, invitations): queued here, delivered by the worker."""
+"""Outgoing system mail (sign-in links, invitations, introductions): queued here, delivered by
+the worker."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Integer, String, Text
+from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.db import Base, UTCDateTime, utcnow
@@ -27,6 +28,11 @@ class OutboundEmail(Base):
     to_address: Mapped[str] = mapped_column(String(320), index=True)
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
+    reply_to: Mapped[str | None] = mapped_column(String(400))
+    # Mail about an introduction goes with it (the introducer deleting their account).
+    introduction_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("introductions.id", ondelete="CASCADE"), index=True
+    )
     status: Mapped[str] = mapped_column(String(20), default=EmailStatus.queued, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

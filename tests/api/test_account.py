@@ -109,6 +109,8 @@ async def people(db: AsyncSession, make_client: ClientFactory) -> People:
     approved = await alex_client.post(f"{API}/follow-ups/{follow_up.id}/approve")
     assert approved.status_code == 200, approved.text
     await reminders.set_cadence(db, owner=alex, contact_id=met.id, every_days=30)
+    other = await factories.met_contact(db, owner=alex, name="Yuki Tanaka")
+    await factories.introduction(db, owner=alex, first=met, second=other, reason="Bikes")
     await templates.create_template(
         db, owner=alex, kind="custom", name="Alex's own", subject="Hi", body="Hi {{ name }}"
     )
@@ -194,6 +196,10 @@ async def test_export_holds_everything_i_own_and_nothing_of_anyone_else(
         ("DevConf", "organizer"),
     ]
     assert any("Bea" in n["text"] for n in doc["notifications"])
+    [introduction] = doc["introductions"]
+    assert (introduction["reason"], introduction["status"]) == ("Bikes", "waiting")
+    assert [p["name"] for p in introduction["people"]] == ["Zoë Adeyemi", "Yuki Tanaka"]
+    assert "token_hash" not in response.text and "open_pair" not in response.text
     # Nothing of anyone else: not Carl's note about the same person, not the other attendees.
     assert SECRET not in response.text
     assert "Carl" not in response.text
@@ -233,6 +239,7 @@ async def owned_rows(db: AsyncSession, user_id: uuid.UUID) -> dict[str, int]:
         "notifications": "user_id",
         "sync_operations": "user_id",
         "card_shares": "from_user_id",
+        "introductions": "owner_id",
     }
     counts = {}
     for table, column in by_owner.items():
@@ -242,6 +249,10 @@ async def owned_rows(db: AsyncSession, user_id: uuid.UUID) -> dict[str, int]:
         "follow_up_transitions": "follow_up_id IN (SELECT id FROM follow_ups WHERE owner_id = :u)",
         "badges": "attendee_id IN (SELECT id FROM attendees WHERE user_id = :u)",
         "check_ins": "attendee_id IN (SELECT id FROM attendees WHERE user_id = :u)",
+        "introduction_parties": (
+            "introduction_id IN (SELECT id FROM introductions WHERE owner_id = :u)"
+        ),
+        "outbound_emails": "introduction_id IN (SELECT id FROM introductions WHERE owner_id = :u)",
     }
     for table, where in through.items():
         sql = f"SELECT count(*) FROM {table} WHERE {where}"

@@ -692,6 +692,67 @@ ROUTES.update(
 )
 
 
+# --- introductions (tests/api/test_introductions.py) ----------------------------------------
+# Each caller introduces two contacts of their own; attendee_a owns the introduction `prepare`
+# makes, and the two people asked answer through their link's token without signing in.
+_introduction: dict[str, str] = {}
+
+
+def _pair_ids(role: str) -> tuple[uuid.UUID, uuid.UUID]:
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"{role}/1"), uuid.uuid5(uuid.NAMESPACE_URL, f"{role}/2")
+
+
+async def _pairs_for_everyone(session: AsyncSession, world: World) -> dict[str, str]:
+    for role, person in world.users.items():
+        if person is not None:
+            for n, contact_id in enumerate(_pair_ids(role)):
+                await factories.met_contact(
+                    session, owner=person, id=contact_id, email=f"{role}-{n}@example.org"
+                )
+    return {}
+
+
+def _introduction_body(role: str) -> dict[str, str]:
+    first, second = _pair_ids(role)
+    return {"contact_id": str(first), "other_contact_id": str(second), "reason": "Meet!"}
+
+
+async def _my_introduction(session: AsyncSession, world: World) -> dict[str, str]:
+    owner = await _owner_a(session, world)
+    first = await factories.met_contact(session, owner=owner, email="first@example.org")
+    second = await factories.met_contact(session, owner=owner, email="second@example.org")
+    view, tokens = await factories.introduction(session, owner=owner, first=first, second=second)
+    _introduction["token"] = tokens["first@example.org"]
+    return {"introduction_id": str(view.introduction.id)}
+
+
+ROUTES.update(
+    {
+        ("GET", f"{API}/introductions"): Case(SIGNED_IN(200)),
+        ("POST", f"{API}/introductions"): Case(
+            SIGNED_IN(201), json=_introduction_body, prepare=_pairs_for_everyone
+        ),
+        ("GET", f"{API}/introductions/{{introduction_id}}"): Case(
+            OWNER_A(200), prepare=_my_introduction
+        ),
+        ("POST", f"{API}/introductions/{{introduction_id}}/cancel"): Case(
+            OWNER_A(200), prepare=_my_introduction
+        ),
+        # the token is the key: whoever holds it, signed in or not, and nobody without it
+        ("POST", f"{API}/introduction-requests/view"): Case(
+            PUBLIC(200),
+            json=lambda role: {"token": _introduction["token"]},
+            prepare=_my_introduction,
+        ),
+        ("POST", f"{API}/introduction-requests/answer"): Case(
+            PUBLIC(200),
+            json=lambda role: {"token": _introduction["token"], "answer": "yes"},
+            prepare=_my_introduction,
+        ),
+    }
+)
+
+
 async def make_world(db: AsyncSession) -> World:
     organizer_a = await factories.user(db, is_organizer=True)
     organizer_b = await factories.user(db, is_organizer=True)

@@ -1,6 +1,6 @@
-"""Notes and look-for lists are their author's alone, and a card gives only what its owner
-shares: checked across every GET route of the API, for another attendee, door staff and the
-organizer."""
+"""Notes, look-for lists and introductions are their author's alone, and a card gives only what
+its owner shares: checked across every GET route of the API, for another attendee, door staff
+and the organizer."""
 
 from __future__ import annotations
 
@@ -60,11 +60,18 @@ async def test_nobody_else_sees_my_notes_and_i_see_only_what_others_share(
     )
     note_id = note.json()["id"]
     promise_id = note.json()["promises"][0]["id"]
+    # Alex introduces two people he met, with a reason meant for them alone.
+    first = await factories.met_contact(db, owner=alex, name="Dana", email="dana@example.org")
+    second = await factories.met_contact(db, owner=alex, name="Eli", email="eli@example.org")
+    introduction, _ = await factories.introduction(
+        db, owner=alex, first=first, second=second, reason=f"You both love {SECRET} maps"
+    )
     ids = {
         "event_id": str(event.id),
         "contact_id": contact_id,
         "note_id": note_id,
         "promise_id": promise_id,
+        "introduction_id": str(introduction.introduction.id),
     }
     routes = get_routes(app)
     checked = 0
@@ -81,7 +88,7 @@ async def test_nobody_else_sees_my_notes_and_i_see_only_what_others_share(
             else:
                 text = response.content.decode("utf-8", errors="replace").lower()
                 assert SECRET not in text, (viewer.name, template, response.status_code)
-            if "{contact_id}" in template or "{note_id}" in template or "{promise_id}" in template:
+            if any(f"{{{name}}}" in template for name in ids if name != "event_id"):
                 assert response.status_code == 404, (viewer.name, template)
             checked += 1
         exported = await client.get(f"{API}/contacts/export.csv", params={"include_notes": "true"})
@@ -103,3 +110,4 @@ async def test_nobody_else_sees_my_notes_and_i_see_only_what_others_share(
         assert "Volta" in response.text, path
     assert SECRET in (await alex_client.get(f"{API}/contacts/{contact_id}")).text
     assert SECRET in (await alex_client.get(f"{API}/look-for")).text
+    assert SECRET in (await alex_client.get(f"{API}/introductions")).text

@@ -8,7 +8,7 @@ import { useStore } from "../../store";
 
 const ITEMS: { href: string; label: string; icon: string; matches: (path: string) => boolean }[] = [
   { href: "/", label: "Events", icon: "M4 6h16M4 12h16M4 18h10", matches: (p) => p === "/" || p.startsWith("/events") },
-  { href: "/contacts", label: "Contacts", icon: "M8 11a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM2 20c0-3.3 2.7-6 6-6s6 2.7 6 6M16 11a3 3 0 1 0 0-6M22 20c0-3-2-5.4-4.7-5.9", matches: (p) => p.startsWith("/contacts") },
+  { href: "/contacts", label: "Contacts", icon: "M8 11a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM2 20c0-3.3 2.7-6 6-6s6 2.7 6 6M16 11a3 3 0 1 0 0-6M22 20c0-3-2-5.4-4.7-5.9", matches: (p) => p.startsWith("/contacts") || p === "/introductions" },
   { href: "/scan", label: "Scan", icon: "M4 8V4h4M16 4h4v4M20 16v4h-4M8 20H4v-4M7 12h10", matches: (p) => p === "/scan" || p.startsWith("/b/") },
   { href: "/follow-ups/review", label: "Follow up", icon: "M4 6h16v12H4zM4 7l8 6 8-6", matches: (p) => p.startsWith("/follow-ups") || p === "/reminders" },
   { href: "/promises", label: "Promises", icon: "M5 12l4 4L19 6", matches: (p) => p.startsWith("/promises") },

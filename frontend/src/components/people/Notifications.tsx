@@ -1,5 +1,5 @@
 // "Alex added you at DevConf": unread notifications with a one-tap share back (I receive
-// their card in return), or a dismissal.
+// their card in return), or a dismissal; news of an introduction links to Introductions.
 import { useState } from "preact/hooks";
 import { Button } from "../Button";
 import { announce } from "../Status";
@@ -36,6 +36,11 @@ export function Notifications({ onChange }: { onChange: () => void }) {
         {items.map((item) => (
           <li key={item.id} class="notification">
             <p>{item.text}</p>
+            {item.kind.startsWith("introduction_") && (
+              <p>
+                <a href="/introductions">See your introductions</a>
+              </p>
+            )}
             <div class="actions">
               {item.can_share_back && (
                 <Button onClick={() => act(item, true)} busy={busy === item.id} busyLabel="Sharing…">

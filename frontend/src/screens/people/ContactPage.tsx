@@ -1,7 +1,8 @@
 // /contacts/:id: the card (only what they share with me, or what I typed), where and when we
-// met, my notes newest first, my promises to them, and "Add note". ?edit=1 (&field=email to
-// start there) edits the card. Offline, a contact never opened on this phone is shown from
-// the kept contact lists, with "Add note", until its page can load.
+// met, my notes newest first, my promises to them, "Add note" and "Introduce to…". ?edit=1
+// (&field=email to start there, &back=<app path> to go there when done) edits the card.
+// Offline, a contact never opened on this phone is shown from the kept contact lists, with
+// "Add note", until its page can load.
 import { useEffect, useState } from "preact/hooks";
 import { Button } from "../../components/Button";
 import { ErrorBox } from "../../components/ErrorBox";
@@ -16,7 +17,7 @@ import { type Contact, type ContactSummary, type Note, people } from "../../cont
 import { asApiError, useApi } from "../../hooks";
 import { knownContact } from "../../offline/known-contact";
 import "../../people.css";
-import { navigate, type ScreenProps } from "../../router";
+import { appPath, navigate, type ScreenProps } from "../../router";
 import { ContactKeepInTouch } from "../followups/CadenceControl";
 
 const CHANNELS: Record<string, string> = {
@@ -85,6 +86,7 @@ export default function ContactPage({ params, query }: ScreenProps) {
   const c = saved?.id === contact.data.id ? { ...contact.data, ...saved } : contact.data;
   const view = `/contacts/${c.id}`;
   if (query.get("edit")) {
+    const next = appPath(query.get("back")) ?? view;
     return (
       <section class="stack-lg contact-page">
         <p class="breadcrumb">
@@ -96,9 +98,9 @@ export default function ContactPage({ params, query }: ScreenProps) {
           onSaved={(done) => {
             setSaved(done);
             contact.reload();
-            navigate(view, { replace: true });
+            navigate(next, { replace: true });
           }}
-          onCancel={() => navigate(view, { replace: true })}
+          onCancel={() => navigate(next, { replace: true })}
         />
       </section>
     );
@@ -139,7 +141,13 @@ export default function ContactPage({ params, query }: ScreenProps) {
           <a class="button button-secondary" href={`${view}?edit=1`}>
             Edit contact
           </a>
+          <a class="button button-secondary" href={`${view}/introduce`}>
+            Introduce to…
+          </a>
         </div>
+        <p class="link-line">
+          <a href="/introductions">Your introductions</a>
+        </p>
       </div>
       <a class="button button-primary button-big" href={`/contacts/${c.id}/note`}>
         Add note

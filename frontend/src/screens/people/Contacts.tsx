@@ -67,6 +67,9 @@ export default function Contacts({ query }: ScreenProps) {
         </a>
       </div>
       <Notifications onChange={list.reload} />
+      <p class="link-line">
+        <a href="/introductions">Introductions</a> you asked for, and their answers
+      </p>
       <Search />
       <details class="panel disclosure">
         <summary>Add a contact by name</summary>
