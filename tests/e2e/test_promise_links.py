@@ -72,9 +72,9 @@ def test_a_promise_link_reaches_the_draft_and_a_draft_saying_link_waits_for_one(
     link = page.get_by_label("Link to send")
     link.fill("the slides link")
     link.blur()
-    expect(page.locator("#promise-link-error-0")).to_have_text(re.compile("no spaces"))
+    expect(page.locator("#promise-link-0-error")).to_have_text(re.compile("no spaces"))
     link.fill(SLIDES)
-    expect(page.locator("#promise-link-error-0")).to_have_count(0)
+    expect(page.locator("#promise-link-0-error")).to_have_count(0)
     expect(page.locator(".save-state")).to_have_text("Saved")
     assert [(p["text"], p["link"]) for p in _promises_of(page, mira)] == [
         ("Send the slides", SLIDES)

@@ -6,6 +6,7 @@ import { ApiError } from "../../api";
 import { type Promise_, people } from "../../contacts-api";
 import { Button } from "../Button";
 import { announce } from "../Status";
+import { LinkField } from "./LinkField";
 import { isWebLink, linkProblem } from "./links";
 
 interface Props {
@@ -20,7 +21,6 @@ export function PromiseLink({ promise, editable, onChange }: Props) {
   const [typed, setTyped] = useState("");
   const [problem, setProblem] = useState("");
   const [busy, setBusy] = useState(false);
-  const fieldId = `promise-link-${promise.id}`;
 
   function open() {
     setTyped(promise.link ?? "");
@@ -56,26 +56,7 @@ export function PromiseLink({ promise, editable, onChange }: Props) {
   if (editing) {
     return (
       <form class="promise-link-form" noValidate onSubmit={save}>
-        <div class={problem ? "field field-invalid" : "field"}>
-          <label for={fieldId}>Link to send</label>
-          <input
-            id={fieldId}
-            type="url"
-            inputMode="url"
-            autoCapitalize="none"
-            spellcheck={false}
-            maxLength={2000}
-            placeholder="https://…"
-            value={typed}
-            aria-describedby={problem ? `${fieldId}-error` : undefined}
-            onInput={(e) => setTyped(e.currentTarget.value)}
-          />
-          {problem && (
-            <p class="field-error" id={`${fieldId}-error`}>
-              {problem}
-            </p>
-          )}
-        </div>
+        <LinkField id={`promise-link-${promise.id}`} value={typed} problem={problem} onValue={setTyped} />
         <div class="actions">
           <Button type="submit" kind="secondary" busy={busy} busyLabel="Saving…">
             Save link

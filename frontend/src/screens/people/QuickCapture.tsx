@@ -5,6 +5,7 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { Button } from "../../components/Button";
 import { ErrorBox } from "../../components/ErrorBox";
 import { Loading } from "../../components/Loading";
+import { LinkField } from "../../components/people/LinkField";
 import { linkProblem } from "../../components/people/links";
 import { type SaveState, useNoteAutosave } from "../../components/people/useNoteAutosave";
 import {
@@ -265,27 +266,14 @@ function PromisesEditor({ fields, update }: EditorProps) {
               <label for={`promise-${i}`}>I promised to…</label>
               <input id={`promise-${i}`} value={p.text} maxLength={500} placeholder="send the white paper" onInput={(e) => set(i, { text: e.currentTarget.value })} />
             </div>
-            <div class={problem ? "field field-invalid" : "field"}>
-              <label for={`promise-link-${i}`}>Link to send</label>
-              <input
-                id={`promise-link-${i}`}
-                type="url"
-                inputMode="url"
-                autoCapitalize="none"
-                spellcheck={false}
-                value={p.link ?? ""}
-                maxLength={2000}
-                placeholder="https://… (optional)"
-                aria-describedby={problem ? `promise-link-error-${i}` : undefined}
-                onInput={(e) => set(i, { link: e.currentTarget.value })}
-                onBlur={() => setLeft((s) => new Set(s).add(key))}
-              />
-              {problem && (
-                <p class="field-error" id={`promise-link-error-${i}`}>
-                  {problem}
-                </p>
-              )}
-            </div>
+            <LinkField
+              id={`promise-link-${i}`}
+              value={p.link ?? ""}
+              problem={problem}
+              placeholder="https://… (optional)"
+              onValue={(link) => set(i, { link })}
+              onBlur={() => setLeft((s) => new Set(s).add(key))}
+            />
             <div class="field">
               <label for={`promise-due-${i}`}>By</label>
               <input id={`promise-due-${i}`} type="date" value={p.due_on ?? ""} onInput={(e) => set(i, { due_on: e.currentTarget.value || null })} />
