@@ -5,8 +5,8 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError } from "../../api";
 import { type Note, type NoteFields, people } from "../../contacts-api";
 import { queueNoteSave } from "../../outbox/notes";
-import { linkProblem } from "./links";
 import { onAnswered } from "../../outbox/outbox";
+import { linkProblem } from "./links";
 
 /** "offline": kept in the phone's outbox, sent when the connection returns. */
 export type SaveState = "idle" | "waiting" | "saving" | "saved" | "offline" | "error";
