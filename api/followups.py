@@ -56,6 +56,7 @@ def follow_up_out(follow_up: FollowUp, contact: Contact) -> FollowUpOut:
             ),
             "event_id": follow_up.event_id,
             "template_id": follow_up.template_id,
+            "promise_id": follow_up.promise_id,
             "channel": follow_up.channel,
             "subject": follow_up.subject,
             "body": follow_up.body,

@@ -93,11 +93,12 @@ async def list_promises(
         items=[
             PromiseListItem.model_validate(
                 {
-                    **PromiseOut.model_validate(p, from_attributes=True).model_dump(),
-                    "contact_name": n,
+                    **PromiseOut.model_validate(row.promise, from_attributes=True).model_dump(),
+                    "contact_name": row.contact_name,
+                    "sent_with_follow_up_at": row.sent_with_follow_up_at,
                 }
             )
-            for p, n in rows
+            for row in rows
         ],
         total=total,
         limit=paging.limit,
@@ -108,7 +109,7 @@ async def list_promises(
 @router.patch(
     "/promises/{promise_id}",
     response_model=PromiseOut,
-    summary="Mark a promise done / not done, or change its due date",
+    summary="Mark a promise done / not done, or change its due date, text or link",
 )
 async def patch_promise(
     promise_id: uuid.UUID, data: PromisePatch, user: CurrentUser, db: DbSession

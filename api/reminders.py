@@ -52,6 +52,7 @@ async def list_reminders(
             contact_id=r.contact_id,
             contact_name=r.contact_name,
             title=r.title,
+            link=r.link,
         )
         for r in await reminders.reminders(db, owner=user, today=today, within_days=within_days)
     ]

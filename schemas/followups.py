@@ -110,6 +110,9 @@ class FollowUpOut(OrmModel):
     contact: ContactBrief
     event_id: uuid.UUID | None
     template_id: uuid.UUID | None
+    promise_id: uuid.UUID | None = Field(
+        description="The promise this draft was written to keep: done once the message is sent"
+    )
     channel: ChannelName
     subject: str
     body: str

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
-from services.models.notes import Channel, DetailKind, Warmth
+from services.models.notes import MAX_LINK, Channel, DetailKind, Warmth
 
 
 class PersonalDetailIn(BaseModel):
@@ -23,9 +23,16 @@ class PersonalDetailIn(BaseModel):
         return self
 
 
+LINK_DESCRIPTION = (
+    'The link to send (http or https; a bare www.example.com gets https://); null or "" for '
+    "none. Left out when editing a promise that has one: it is kept."
+)
+
+
 class PromiseIn(BaseModel):
     id: uuid.UUID | None = Field(default=None, description="Keep the id to keep done/not done")
     text: str = Field(min_length=1, max_length=500)
+    link: str | None = Field(default=None, max_length=MAX_LINK, description=LINK_DESCRIPTION)
     due_on: date | None = None
     done: bool = False
 
@@ -70,6 +77,7 @@ class PromiseOut(BaseModel):
     note_id: uuid.UUID
     contact_id: uuid.UUID
     text: str
+    link: str | None
     due_on: date | None
     done: bool
     done_at: datetime | None
@@ -92,9 +100,15 @@ class NoteOut(BaseModel):
 
 class PromiseListItem(PromiseOut):
     contact_name: str
+    sent_with_follow_up_at: datetime | None = Field(
+        description="When a follow-up written to keep this promise was sent (it marked it done)"
+    )
 
 
 class PromisePatch(BaseModel):
     done: bool | None = None
     due_on: date | None = None
     text: str | None = Field(default=None, min_length=1, max_length=500)
+    link: str | None = Field(
+        default=None, max_length=MAX_LINK, description='The link to send; null or "" removes it'
+    )

@@ -45,6 +45,7 @@ class ReminderOut(BaseModel):
     contact_id: uuid.UUID
     contact_name: str
     title: str
+    link: str | None = Field(default=None, description="A promise's link to send, if noted")
 
 
 class PreferencesOut(BaseModel):

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services import notes
 from services.db import unit_of_work, utcnow
 from services.follow_up_mail import Outgoing, SmtpSession, send_one
 from services.followups import record
@@ -134,11 +135,16 @@ async def _record_sent(session: AsyncSession, *, sent: list[Outgoing], settings:
             status_changed_at=now,
             updated_at=now,
         )
-        .returning(FollowUp.id)
+        .returning(FollowUp.id, FollowUp.promise_id)
     )
-    marked_ids = set(marked.scalars())
+    promised = {follow_up_id: promise_id for follow_up_id, promise_id in marked}
+    marked_ids = set(promised)
     if not marked_ids:
         return
+    # A follow-up drafted from a promise keeps it, as of the moment it was sent.
+    await notes.keep_promises(
+        session, promise_ids={p for p in promised.values() if p is not None}, at=now
+    )
     await session.execute(
         insert(FollowUpTransition),
         [

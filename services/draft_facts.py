@@ -1,6 +1,7 @@
 """What drafting knows about a contact and how it reads in a message: the latest topic, personal
-detail and next step from my notes, the promise that matters most now, whether that promise is
-a thing to send, the template and channel that fit, and the form a note takes mid-sentence.
+detail and next step from my notes, the promise that matters most now (and its link), whether
+that promise is a thing to send, the template and channel that fit, and the form a note takes
+mid-sentence.
 
 Read in bulk (a handful of queries whatever the number of contacts); no writes.
 """
@@ -37,6 +38,9 @@ class Known:
     topic: str = ""
     personal_detail: str = ""
     promise: str = ""
+    # Which promise that is (a draft written to keep it marks it done once sent), and its link.
+    promise_id: uuid.UUID | None = None
+    link: str = ""
     # The promise as a thing to send ("the slides" for "Send the slides"); empty when the
     # promise is something to do (an introduction, a call).
     resource: str = ""
@@ -136,21 +140,28 @@ async def what_we_know(
         if not entry.personal_detail:
             entry.personal_detail = text.strip()
     promises = await session.execute(
-        select(Promise.contact_id, Promise.text, Promise.due_on, Promise.created_at).where(
+        select(
+            Promise.contact_id,
+            Promise.id,
+            Promise.text,
+            Promise.link,
+            Promise.due_on,
+            Promise.created_at,
+        ).where(
             Promise.owner_id == owner_id,
             Promise.contact_id.in_(contacts),
             Promise.done.is_(False),
             Promise.text != "",
         )
     )
-    best: dict[uuid.UUID, tuple[Any, str]] = {}
-    for contact_id, text, due_on, created_at in promises:
+    best: dict[uuid.UUID, tuple[Any, uuid.UUID, str, str]] = {}
+    for contact_id, promise_id, text, link, due_on, created_at in promises:
         rank = _promise_rank(due_on, created_at.date(), created_at, today)
         if contact_id not in best or rank < best[contact_id][0]:
-            best[contact_id] = (rank, text.strip())
-    for contact_id, (_, text) in best.items():
+            best[contact_id] = (rank, promise_id, text.strip(), link or "")
+    for contact_id, (_, promise_id, text, link) in best.items():
         entry = of(contact_id)
-        entry.promise = text
+        entry.promise, entry.promise_id, entry.link = text, promise_id, link
         entry.resource = as_resource(text)
     return known
 

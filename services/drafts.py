@@ -135,6 +135,7 @@ def values_for(
         "personal_detail": facts.personal_detail,
         "promise": facts.promise,
         "resource": facts.resource,
+        "link": facts.link,
         "next_step": facts.next_step,
         "my_name": sender.name,
         "my_headline": sender.headline,
@@ -280,6 +281,8 @@ async def draft_follow_ups(
                 "contact_id": contact.id,
                 "event_id": contact.event_id,
                 "template_id": by_kind[kind].id,
+                # Written to keep this promise: sending it marks the promise done.
+                "promise_id": facts.promise_id if facts and kind == TemplateKind.resource else None,
                 "channel": best_channel(contact, facts),
                 "subject": rendered.subject,
                 "body": rendered.body,

@@ -3,13 +3,16 @@ snooze, change channel, schedule, cancel, and hand over manual channels ("mark s
 
 States: draft -> approved -> scheduled -> sending -> sent | failed, and skipped / cancelled.
 Manual channels (LinkedIn, phone, other) stop at approved until the user marks them sent.
-Nothing is sent that the user did not approve, and every change of state is recorded with its
-time in follow_up_transitions. Changes the user makes load the row FOR UPDATE, so they never
-race the delivery worker (which skips locked rows): a message being sent cannot be edited.
+Nothing is sent that the user did not approve, nor approved while it still says "[link]", and
+every change of state is recorded with its time in follow_up_transitions. Sending a follow-up
+drafted from a promise keeps that promise (marks it done). Changes the user makes load the row
+FOR UPDATE, so they never race the delivery worker (which skips locked rows): a message being
+sent cannot be edited.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -18,6 +21,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services import notes
 from services.db import utcnow
 from services.drafts import zone_of
 from services.errors import Conflict, FieldProblem, Invalid, NotFound
@@ -40,6 +44,9 @@ MORNING = time(9, 0)
 LONGEST_SCHEDULE = timedelta(days=366)
 EDITABLE = frozenset({S.draft, S.approved, S.scheduled, S.failed, S.skipped, S.cancelled})
 CANCELLABLE = frozenset({S.approved, S.scheduled})
+# What a draft says where a link is wanted and none was noted (services/template_defaults.py).
+LINK_MARKER = re.compile(r"\[\s*link\s*\]", re.IGNORECASE)
+LINK_STILL_MISSING = "This message still says [link]: paste the link or remove it."
 
 
 def record(follow_up: FollowUp, session: AsyncSession, to: S, *, detail: str = "") -> None:
@@ -171,6 +178,17 @@ def _back_to_draft(follow_up: FollowUp) -> None:
     follow_up.snoozed_until = None
 
 
+def _refuse_link_marker(follow_up: FollowUp) -> None:
+    """A draft still saying "[link]" would go out with it: refuse, at the field that says it."""
+    fields = [
+        FieldProblem(name, LINK_STILL_MISSING)
+        for name in ("subject", "body")
+        if LINK_MARKER.search(getattr(follow_up, name))
+    ]
+    if fields:
+        raise Invalid(LINK_STILL_MISSING, code="link_missing", fields=fields)
+
+
 def _address_of(contact: Contact) -> str:
     try:
         return validate_email(contact.email, check_deliverability=False).normalized
@@ -191,6 +209,7 @@ async def approve(
         session, owner=owner, follow_up_id=follow_up_id, for_update=True
     )
     _refuse(follow_up, frozenset({S.draft}), "approved")
+    _refuse_link_marker(follow_up)
     now = utcnow()
     follow_up.reviewed_at = now
     follow_up.snoozed_until = None
@@ -314,6 +333,8 @@ async def mark_sent(session: AsyncSession, *, owner: User, follow_up_id: uuid.UU
         record(follow_up, session, S.approved)
     follow_up.sent_at = now
     record(follow_up, session, S.sent, detail=f"sent by hand ({follow_up.channel})")
+    if follow_up.promise_id is not None:
+        await notes.keep_promises(session, promise_ids=[follow_up.promise_id], at=now)
     await session.flush()
     return follow_up
 

@@ -1,13 +1,15 @@
 """Conversation notes: create with a client id (idempotent), patch as you type (versioned),
-and the structured parts: topics, personal details, promises. Private to their author."""
+and the structured parts: topics, personal details, promises (with the link to send). A promise
+is kept by hand, or when the follow-up written to keep it is sent. Private to their author."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import case, delete, select
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schemas.notes import (
@@ -23,8 +25,18 @@ from schemas.notes import (
 from services import cards, search
 from services.contacts import get_contact
 from services.db import utcnow
-from services.errors import Conflict, NotFound
-from services.models import Contact, Note, NoteTopic, PersonalDetail, Promise, User
+from services.errors import Conflict, FieldProblem, Invalid, NotFound
+from services.models import (
+    Contact,
+    FollowUp,
+    FollowUpStatus,
+    Note,
+    NoteTopic,
+    PersonalDetail,
+    Promise,
+    User,
+)
+from services.models.notes import MAX_LINK
 
 
 class NoteChanged(Conflict):
@@ -134,8 +146,26 @@ async def _set_details(session: AsyncSession, note: Note, details: list[Personal
         )
 
 
+def promise_link(raw: str | None, *, field: str = "link") -> str | None:
+    """A promise's link as kept: an http(s) URL, checked like the card's web address (a bare
+    www.example.com gets https://), or None for none. javascript: and other schemes are refused."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    if any(char.isspace() or not char.isprintable() for char in raw):
+        detail = "A link has no spaces or line breaks in it: paste the address alone."
+        raise Invalid(detail, code="bad_url", fields=[FieldProblem(field, detail)])
+    link = cards.normalize_url(raw, field=field)
+    if len(link) > MAX_LINK:
+        detail = f"Keep the link under {MAX_LINK} characters."
+        raise Invalid(detail, code="bad_url", fields=[FieldProblem(field, detail)])
+    return link
+
+
 async def _set_promises(session: AsyncSession, note: Note, promises: list[PromiseIn]) -> None:
-    """Replace the note's promises; one sent with its id keeps its row (and creation time)."""
+    """Replace the note's promises; one sent with its id keeps its row (and creation time), and
+    its link when the link is left out (an app that does not know links yet must not drop it)."""
+    links = [promise_link(item.link, field=f"promises.{i}.link") for i, item in enumerate(promises)]
     old = {
         p.id: p for p in await session.scalars(select(Promise).where(Promise.note_id == note.id))
     }
@@ -143,7 +173,7 @@ async def _set_promises(session: AsyncSession, note: Note, promises: list[Promis
     for promise_id, promise in old.items():
         if promise_id not in keep:
             await session.delete(promise)
-    for item in promises:
+    for item, link in zip(promises, links, strict=True):
         found = old.get(item.id) if item.id else None
         if found is not None:
             promise = found
@@ -156,6 +186,8 @@ async def _set_promises(session: AsyncSession, note: Note, promises: list[Promis
             )
             session.add(promise)
         promise.text, promise.due_on = item.text.strip(), item.due_on
+        if found is None or "link" in item.model_fields_set:
+            promise.link = link
         if item.done != bool(promise.done):
             promise.done_at = utcnow() if item.done else None
         promise.done = item.done
@@ -262,12 +294,27 @@ async def notes_of(session: AsyncSession, *, user: User, contact_id: uuid.UUID) 
     return await _parts(session, notes.all())
 
 
+@dataclass(frozen=True)
+class PromiseRow:
+    """A promise on my list, with whom it was made to and, if a follow-up written to keep it
+    was sent, when."""
+
+    promise: Promise
+    contact_name: str
+    sent_with_follow_up_at: datetime | None
+
+
 async def list_promises(
     session: AsyncSession, *, user: User, include_done: bool, limit: int, offset: int
-) -> tuple[list[tuple[Promise, str]], int]:
+) -> tuple[list[PromiseRow], int]:
     """My promises across contacts: open ones first, then by due date (undated last)."""
+    sent_with = (
+        select(func.max(FollowUp.sent_at))
+        .where(FollowUp.promise_id == Promise.id, FollowUp.status == FollowUpStatus.sent)
+        .scalar_subquery()
+    )
     query = (
-        select(Promise, Contact.name)
+        select(Promise, Contact.name, sent_with)
         .join(Contact, Contact.id == Promise.contact_id)
         .where(Promise.owner_id == user.id)
     )
@@ -284,16 +331,18 @@ async def list_promises(
         .limit(limit)
         .offset(offset)
     )
-    return [(promise, name) for promise, name in rows.all()], total
+    return [PromiseRow(promise, name, sent_at) for promise, name, sent_at in rows.all()], total
 
 
 async def update_promise(
     session: AsyncSession, *, user: User, promise_id: uuid.UUID, data: PromisePatch
 ) -> Promise:
-    """Mark a promise done or not done, or move its due date."""
+    """Mark a promise done or not done, move its due date, change its text or link."""
     promise = await session.get(Promise, promise_id)
     if promise is None or promise.owner_id != user.id:
         raise NotFound("No such promise.", code="promise_not_found")
+    if "link" in data.model_fields_set:
+        promise.link = promise_link(data.link)
     if data.done is not None and data.done != promise.done:
         promise.done, promise.done_at = data.done, utcnow() if data.done else None
     if "due_on" in data.model_fields_set:
@@ -307,3 +356,28 @@ async def update_promise(
     await session.flush()
     await _reindex(session, (await _parts(session, [note]))[0])
     return promise
+
+
+async def keep_promises(
+    session: AsyncSession, *, promise_ids: Collection[uuid.UUID], at: datetime
+) -> None:
+    """Mark these promises done at `at`: a follow-up written to keep them was sent. One already
+    done keeps the time it was done."""
+    if not promise_ids:
+        return
+    kept = await session.execute(
+        update(Promise)
+        .where(Promise.id.in_(list(promise_ids)), Promise.done.is_(False))
+        .values(done=True, done_at=at)
+        .returning(Promise.note_id)
+    )
+    note_ids = set(kept.scalars())
+    if note_ids:
+        # As in update_promise: the promise is part of its note, and an edit made offline on
+        # the version before must not tick it back.
+        await session.execute(
+            update(Note)
+            .where(Note.id.in_(note_ids))
+            .values(version=Note.version + 1, updated_at=at)
+        )
+    await session.flush()

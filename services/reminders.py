@@ -186,6 +186,7 @@ class Reminder:
     title: str
     source_id: str
     yearly: bool = False
+    link: str | None = None  # a promise's link to send
 
 
 def next_anniversary(day: date, today: date) -> date:
@@ -269,6 +270,7 @@ async def reminders(
                 contact_name=name,
                 title=f"Promised {name or 'a contact'}: {promise.text}",
                 source_id=str(promise.id),
+                link=promise.link,
             )
         )
     found.sort(key=lambda r: (r.due_on, r.kind, r.title))

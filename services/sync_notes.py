@@ -56,7 +56,9 @@ def _details_in(parts: notes.NoteParts) -> list[PersonalDetailIn]:
 
 
 def _promises_in(promises: list[Promise]) -> list[PromiseIn]:
-    return [PromiseIn(id=p.id, text=p.text, due_on=p.due_on, done=p.done) for p in promises]
+    return [
+        PromiseIn(id=p.id, text=p.text, link=p.link, due_on=p.due_on, done=p.done) for p in promises
+    ]
 
 
 @dataclass
@@ -120,7 +122,7 @@ async def _conflict_copy(
             for d in loser.details
         ],
         promises=[
-            PromiseIn(text=p.text, due_on=p.due_on, done=p.done)
+            PromiseIn(text=p.text, link=p.link, due_on=p.due_on, done=p.done)
             for p in loser.promises
             if p.id is None or p.id not in winner_promise_ids
         ],

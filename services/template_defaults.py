@@ -2,9 +2,14 @@
 
 They use only the placeholders of `services.templates.PLACEHOLDERS`, and each reads well with
 every value known and with none: a missing value drops its sentence rather than leave a gap.
-A promise reads as a link to send ("here is the link to the slides: [link]") only when drafting
-judged it a thing to send (`resource`); any other promise (an introduction, a call) is named
-without a link.
+A promise reads as a link to send ("here is the link to the slides: …") only when drafting
+judged it a thing to send (`resource`); any other promise (an introduction, a call) is named,
+with its link if I noted one. Where a link is wanted and I noted none, the text says "[link]":
+approval refuses a message that still says it (services.followups), so it is filled in or
+removed by hand, never sent as is.
+
+A user's default templates are saved rows (services.templates); when the wording here changes,
+a migration brings the rows the user never edited to it (e.g. 0007 for `link`).
 """
 
 from __future__ import annotations
@@ -25,15 +30,25 @@ _WHAT_YOU_MAKE_OF_IT = (
     "about {{ topic }}.{% else %}I would be glad to hear what you make of it.{% endif %}"
 )
 
-# A thing to send gets a link; any other promise is named and kept; no promise, the link we
-# talked about.
+# The promise's link; without one, the marker the user must replace before approving.
+_LINK = "{% if link %}{{ link }}{% else %}[link]{% endif %}"
+
+# A thing to send gets its link; any other promise is named and kept (with its link, if I noted
+# one); no promise, the link we talked about.
 _PROMISED = (
-    "{% if resource %}As promised, here is the link to {{ resource }}: [link]\n\n"
+    "{% if resource %}As promised, here is the link to {{ resource }}: "
+    + _LINK
+    + "\n\n"
     + _WHAT_YOU_MAKE_OF_IT
     + "{% elif promise %}I have not forgotten what I promised: {{ promise }}. "
-    "I will be in touch about it very soon."
+    "{% if link %}Here is the link: {{ link }}{% else %}"
+    "I will be in touch about it very soon.{% endif %}"
     "{% if topic %}\n\nI keep thinking about what you said about {{ topic }}.{% endif %}"
-    "{% else %}Here is the link I mentioned: [link]\n\n" + _WHAT_YOU_MAKE_OF_IT + "{% endif %}"
+    "{% else %}Here is the link I mentioned: "
+    + _LINK
+    + "\n\n"
+    + _WHAT_YOU_MAKE_OF_IT
+    + "{% endif %}"
 )
 
 

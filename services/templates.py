@@ -37,6 +37,7 @@ PLACEHOLDERS: dict[str, str] = {
     "personal_detail": "A personal detail I noted (a hobby, a trip, a graduation)",
     "promise": "What I promised to send or do",
     "resource": "What I promised to send (a link, a report, slides), when the promise is one",
+    "link": "The link I noted with that promise (empty when there is none)",
     "next_step": "The next step I noted",
     "my_name": "My name",
     "my_headline": "My headline",

@@ -256,3 +256,30 @@ async def introduction(
         assert found, mail.body
         tokens[mail.to_address] = unquote(found.group(1))
     return view, tokens
+
+
+async def drafted_from_promise(
+    session: AsyncSession, *, owner: User, promise: str = "Send the slides", **contact: object
+) -> tuple[FollowUp, object]:
+    """A contact with a note holding `promise` (with a link) and a later one, drafted by the
+    drafting service: the draft, and the note (services.notes.NoteParts) whose first promise
+    the draft was written to keep."""
+    from sqlalchemy import select
+
+    from services import drafts
+
+    person = await met_contact(session, owner=owner, **contact)
+    parts = await note(
+        session,
+        owner=owner,
+        contact_id=person.id,
+        promises=[
+            {"text": promise, "link": "https://example.org/slides"},
+            {"text": "Call about the pilot", "due_on": "2031-01-01"},
+        ],
+    )
+    await drafts.draft_follow_ups(session, owner=owner, contact_ids=[person.id])
+    await session.commit()
+    made = await session.scalar(select(FollowUp).where(FollowUp.contact_id == person.id))
+    assert made is not None
+    return made, parts

@@ -44,13 +44,33 @@ def postgres_url() -> str | None:
     return os.environ.get("RAPPORT_TEST_DATABASE_URL")
 
 
-def migrate(url: str) -> None:
-    """Build the schema with Alembic, exactly as production does."""
+def _alembic_config(url: str, connection: Any = None) -> Config:
     config = Config(os.path.join(ROOT, "alembic.ini"))
     config.set_main_option("script_location", os.path.join(ROOT, "alembic"))
     config.attributes["database_url"] = url
     config.attributes["configure_logger"] = False
-    command.upgrade(config, "head")
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def migrate(url: str) -> None:
+    """Build the schema with Alembic, exactly as production does."""
+    command.upgrade(_alembic_config(url), "head")
+
+
+async def migrate_to(url: str, revision: str, *, down: bool = False) -> None:
+    """Upgrade (or downgrade) to `revision` from inside a test's event loop, to test a
+    migration on data made at the revision before it."""
+    from services.db import create_engine
+
+    engine = create_engine(url)
+    step = command.downgrade if down else command.upgrade
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(lambda sync: step(_alembic_config(url, sync), revision))
+    finally:
+        await engine.dispose()
 
 
 def _with_database(url: str, name: str) -> str:

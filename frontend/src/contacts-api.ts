@@ -94,6 +94,8 @@ export interface Promise_ {
   note_id: string;
   contact_id: string;
   text: string;
+  /** The link to send (http or https), if noted. */
+  link: string | null;
   due_on: string | null;
   done: boolean;
   done_at: string | null;
@@ -102,6 +104,8 @@ export interface Promise_ {
 export interface PromiseInput {
   id?: string;
   text: string;
+  /** Left out: the server keeps the link it has (an edit mid-typing cannot wipe it). */
+  link?: string | null;
   due_on: string | null;
   done?: boolean;
 }
@@ -218,6 +222,8 @@ export interface Notification {
 
 export interface PromiseListItem extends Promise_ {
   contact_name: string;
+  /** When the follow-up written to keep it was sent (which marked it done). */
+  sent_with_follow_up_at: string | null;
 }
 
 export interface SearchHit {
@@ -363,6 +369,9 @@ export const people = {
     }),
   setPromiseDone: (id: string, done: boolean) =>
     request<Promise_>(`/promises/${encodeURIComponent(id)}`, { method: "PATCH", body: { done } }),
+  /** null (or "") removes it. */
+  setPromiseLink: (id: string, link: string | null) =>
+    request<Promise_>(`/promises/${encodeURIComponent(id)}`, { method: "PATCH", body: { link } }),
 
   search: (q: string) => request<SearchResult>("/search", { query: { q } }),
 

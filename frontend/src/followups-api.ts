@@ -38,6 +38,8 @@ export interface FollowUp {
   contact: ContactBrief;
   event_id: string | null;
   template_id: string | null;
+  /** The promise this draft was written to keep: done once it is sent. */
+  promise_id: string | null;
   channel: FollowUpChannel;
   subject: string;
   body: string;
@@ -121,6 +123,8 @@ export interface Reminder {
   contact_id: string;
   contact_name: string;
   title: string;
+  /** A promise's link to send, if noted. */
+  link: string | null;
 }
 
 export interface Cadence {

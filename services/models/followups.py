@@ -74,6 +74,10 @@ class FollowUp(Base):
     template_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("message_templates.id", ondelete="SET NULL")
     )
+    # The promise this draft was written to keep: marked done when the message is sent.
+    promise_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("promises.id", ondelete="SET NULL"), index=True
+    )
     channel: Mapped[str] = mapped_column(String(20))
     subject: Mapped[str] = mapped_column(String(300), default="")
     body: Mapped[str] = mapped_column(Text, default="")

@@ -11,6 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from services.db import Base, UTCDateTime, utcnow
 
+# The longest link a promise may carry (browsers and mail clients handle far more).
+MAX_LINK = 2000
+
 
 class Warmth(StrEnum):
     hot = "hot"
@@ -91,7 +94,8 @@ class PersonalDetail(Base):
 
 
 class Promise(Base):
-    """What I said I would send or do, with a due date; done or not done."""
+    """What I said I would send or do, with a due date and, for a thing to send, its link;
+    done or not done."""
 
     __tablename__ = "promises"
 
@@ -106,6 +110,8 @@ class Promise(Base):
         ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
     text: Mapped[str] = mapped_column(Text)
+    # An http(s) URL (checked like the card's web address), or None.
+    link: Mapped[str | None] = mapped_column(String(MAX_LINK))
     due_on: Mapped[date | None] = mapped_column(Date, index=True)
     done: Mapped[bool] = mapped_column(Boolean, default=False)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

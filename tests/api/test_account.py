@@ -206,6 +206,26 @@ async def test_export_holds_everything_i_own_and_nothing_of_anyone_else(
     assert "Olga" not in response.text
 
 
+async def test_export_holds_promise_links_and_the_promise_each_follow_up_keeps(
+    db: AsyncSession, make_client: ClientFactory
+) -> None:
+    alex = await factories.user(db, name="Alex")
+    draft, parts = await factories.drafted_from_promise(db, owner=alex, name="Li Wei")
+    client = await make_client(alex)
+
+    doc = (await client.get(f"{API}/me/export")).json()
+
+    (contact,) = doc["contacts"]
+    (note,) = contact["notes"]
+    assert [(p["text"], p["link"]) for p in note["promises"]] == [
+        ("Send the slides", "https://example.org/slides"),
+        ("Call about the pilot", None),
+    ]
+    (follow_up,) = doc["follow_ups"]
+    assert follow_up["id"] == str(draft.id)
+    assert follow_up["promise_id"] == str(parts.promises[0].id) == note["promises"][0]["id"]
+
+
 async def test_export_needs_sign_in(client: Any) -> None:
     for method, path in (("GET", "/me/export"), ("GET", "/me/delete-preview")):
         assert (await client.request(method, API + path)).status_code == 401

@@ -102,6 +102,35 @@ async def test_a_sent_message_cannot_be_edited(
     assert "already been sent" in response.json()["detail"]
 
 
+async def test_a_draft_from_a_promise_without_a_link_is_not_approved_while_it_says_link(
+    db: AsyncSession, make_client: ClientFactory
+) -> None:
+    owner = await factories.user(db)
+    contact = await factories.met_contact(db, owner=owner, name="Li Wei")
+    await factories.note(
+        db, owner=owner, contact_id=contact.id, promises=[{"text": "Send the slides"}]
+    )
+    client = await make_client(owner)
+    await client.post(f"{API}/follow-ups/drafts", json={"contact_ids": [str(contact.id)]})
+    (draft,) = (await client.get(f"{API}/follow-ups")).json()["items"]
+    assert "the slides: [link]" in draft["body"]
+
+    refused = await client.post(f"{API}/follow-ups/{draft['id']}/approve")
+
+    assert refused.status_code == 400
+    message = "This message still says [link]: paste the link or remove it."
+    assert refused.json() == {
+        "error": "link_missing",
+        "detail": message,
+        "fields": [{"field": "body", "message": message, "line": None}],
+    }
+    assert (await client.get(f"{API}/follow-ups/{draft['id']}")).json()["status"] == "draft"
+    body = draft["body"].replace("[link]", "https://example.org/slides")
+    await client.patch(f"{API}/follow-ups/{draft['id']}", json={"body": body})
+    approved = await client.post(f"{API}/follow-ups/{draft['id']}/approve")
+    assert approved.status_code == 200 and approved.json()["status"] == "scheduled"
+
+
 async def test_template_with_unknown_or_unsafe_placeholders_is_refused(
     db: AsyncSession, make_client: ClientFactory
 ) -> None:

@@ -54,7 +54,9 @@ async def test_nobody_else_sees_my_notes_and_i_see_only_what_others_share(
             "text": f"Talked about {SECRET} batteries",
             "topics": [SECRET],
             "personal_details": [{"kind": "hobby", "text": f"{SECRET} riding"}],
-            "promises": [{"text": f"Send the {SECRET} paper"}],
+            "promises": [
+                {"text": f"Send the {SECRET} paper", "link": f"https://example.org/{SECRET}"}
+            ],
             "next_step": f"{SECRET} call",
         },
     )

@@ -87,6 +87,59 @@ async def test_same_batch_posted_twice_duplicates_nothing(
     assert contact.json()["company"] == "Recyclo"
 
 
+async def test_note_operations_carry_a_promise_link_as_they_carry_its_text(
+    db: AsyncSession, make_client: ClientFactory
+) -> None:
+    me = await factories.user(db)
+    contact = await factories.contact(db, owner=me)
+    client = await make_client(me)
+    note_id, promise_id = uuid.uuid4(), uuid.uuid4()
+    slides = {"id": str(promise_id), "text": "Send the slides", "link": "example.org/slides"}
+    created = await post_batch(
+        client,
+        [
+            op(
+                "note.create",
+                {"id": str(note_id), "contact_id": str(contact.id), "promises": [slides]},
+            ),
+            op(
+                "note.update",
+                {
+                    "note_id": str(note_id),
+                    "base_version": 1,
+                    "edited_at": utcnow().isoformat(),
+                    "promises": [
+                        {**slides, "link": "https://example.org/slides-v2"},
+                        {"text": "Intro to Jonas"},
+                    ],
+                },
+            ),
+            op(
+                "note.update",
+                {
+                    "note_id": str(note_id),
+                    "base_version": 2,
+                    "edited_at": utcnow().isoformat(),
+                    "promises": [{**slides, "link": "javascript:alert(1)"}],
+                },
+            ),
+        ],
+    )
+
+    made, updated, refused = created["results"]
+    assert made["status"] == "applied"
+    assert made["result"]["note"]["promises"][0]["link"] == "https://example.org/slides"
+    assert updated["status"] == "applied"
+    assert [(p["text"], p["link"]) for p in updated["result"]["note"]["promises"]] == [
+        ("Send the slides", "https://example.org/slides-v2"),
+        ("Intro to Jonas", None),
+    ]
+    assert (refused["status"], refused["code"]) == ("rejected", "bad_url")
+    assert [f["field"] for f in refused["fields"]] == ["promises.0.link"]
+    note = (await client.get(f"/api/v1/notes/{note_id}")).json()
+    assert note["promises"][0]["link"] == "https://example.org/slides-v2"
+
+
 async def test_mixed_batch_answers_each_operation(
     db: AsyncSession, make_client: ClientFactory
 ) -> None:

@@ -23,7 +23,8 @@ USER_EMAIL = "attendee11@demo.rapport.example"
 SMALL = {"width": 360, "height": 640}
 NEW_BODY = "Hi Ada,\n\nGreat to talk about heat pumps. The slides are attached.\n\nBest"
 
-# name, email, LinkedIn, note: topic, promise
+# name, email, LinkedIn, note: topic, promise. Ada's promise carries its link, so her draft
+# says where the slides are (a draft still saying "[link]" cannot be approved).
 CONTACTS: list[tuple[str, str, str, str, str]] = [
     ("Ada Fielding", "ada@example.com", "", "heat pumps", "Send the slides"),
     ("Bram Okafor", "bram@example.com", "", "district heating", ""),
@@ -31,6 +32,8 @@ CONTACTS: list[tuple[str, str, str, str, str]] = [
     ("Dev Marsh", "dev@example.com", "", "grid batteries", ""),
     ("Eun Park", "", "https://www.linkedin.com/in/eun-park-demo", "wind permits", ""),
 ]
+
+PROMISE_LINKS = {"Send the slides": "https://example.org/heat-pump-slides"}
 
 # Runs in the page: a JSON call to the API as the signed-in user, with the CSRF token.
 CALL = """async ([method, path, body]) => {
@@ -69,7 +72,7 @@ def _arrange_contacts_and_drafts(page: Page) -> str:
         )["contact"]
         note = {"text": f"Talked about {topic}.", "topics": [topic]}
         if promise:
-            note["promises"] = [{"text": promise}]
+            note["promises"] = [{"text": promise, "link": PROMISE_LINKS.get(promise)}]
         if linkedin:
             note["preferred_channel"] = "linkedin"
         _call(page, "POST", f"/contacts/{contact['id']}/notes", note)

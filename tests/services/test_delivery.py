@@ -1,5 +1,6 @@
 """Sending follow-ups to a real SMTP server on loopback: headers, encoding, retries on 4xx,
-failure on 5xx, the same Message-ID on every attempt, and a graceful stop."""
+failure on 5xx, the same Message-ID on every attempt, a graceful stop, and the promise a
+follow-up was drafted from kept once it is sent (not before)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services import delivery, followup_views, followups, worker
 from services.db import utcnow
 from services.delivery import DeliveryPolicy
-from services.models import FollowUp, OutboundEmail, User
+from services.models import FollowUp, Note, OutboundEmail, Promise, User
 from services.settings import get_settings
 from tests import factories
 from tests.services.delivery_support import smtp_server
@@ -253,3 +254,49 @@ async def test_worker_runs_the_follow_up_job_and_stops_with_nothing_in_hand(
     )
     assert "sending" not in statuses
     assert len(inbox.ids) == 5 and inbox.duplicates == 0
+
+
+async def test_a_sent_follow_up_keeps_the_promise_it_was_drafted_from_and_only_then(
+    app: FastAPI, db: AsyncSession
+) -> None:
+    owner = await factories.user(db, name="Ada Lovelace", email="ada@example.org")
+    draft, parts = await factories.drafted_from_promise(db, owner=owner, name="Li Wei")
+    refused, refused_parts = await factories.drafted_from_promise(db, owner=owner, name="Bo")
+    kept, later = parts.promises
+    assert "https://example.org/slides" in draft.body and draft.promise_id == kept.id
+    for message in (draft, refused):
+        await followups.approve(db, owner=owner, follow_up_id=message.id, send_at=utcnow())
+    await db.commit()
+
+    async def promise(promise_id: object) -> Promise:
+        await db.commit()  # a fresh snapshot: the worker wrote in transactions of its own
+        found = await db.get(Promise, promise_id, populate_existing=True)
+        assert found is not None
+        return found
+
+    assert not (await promise(kept.id)).done  # approved and scheduled: not kept yet
+    with smtp_server("550 5.1.1 No such mailbox") as (inbox, settings):
+        await delivery.deliver_follow_ups(settings, app.state.sessionmaker)
+    assert inbox.attempts == 2
+    assert not (await promise(kept.id)).done  # refused by the server: not kept
+    await db.commit()
+    await db.execute(
+        update(FollowUp)
+        .where(FollowUp.id == draft.id)
+        .values(status="scheduled", next_attempt_at=utcnow(), last_error=None)
+    )
+    await db.commit()
+
+    with smtp_server() as (inbox, settings):
+        await delivery.deliver_follow_ups(settings, app.state.sessionmaker)
+
+    assert [m["To"].addresses[0].addr_spec for m in inbox.messages] == [draft.to_address]
+    sent = await reload(db, draft)
+    assert sent.status == "sent"
+    done = await promise(kept.id)
+    assert done.done and done.done_at == sent.sent_at
+    assert not (await promise(later.id)).done  # only the promise the draft was written for
+    assert not (await promise(refused_parts.promises[0].id)).done  # failed for good: open
+    await db.commit()
+    note = await db.get(Note, parts.note.id, populate_existing=True)
+    assert note is not None and note.version == 2  # offline edits made on version 1 see it

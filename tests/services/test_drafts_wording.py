@@ -1,6 +1,7 @@
 """How my notes read in a drafted message: a note's capital letter is dropped mid-sentence
 unless the first word looks like a name or an acronym; a promise is worded as a link only when
-it is a thing to send; and the promise that matters now is the one used."""
+it is a thing to send, with its own link when I noted one; and the promise that matters now is
+the one used (and the one the draft keeps once sent)."""
 
 from __future__ import annotations
 
@@ -130,6 +131,62 @@ async def test_a_thing_to_send_is_worded_as_a_link(db: AsyncSession) -> None:
 
     assert draft.subject == "From DevConf: what I promised to send you"
     assert "As promised, here is the link to the slides: [link]" in draft.body
+
+
+async def test_a_thing_to_send_with_its_link_is_drafted_with_the_link_and_knows_its_promise(
+    db: AsyncSession,
+) -> None:
+    event = await ended_event(db)
+    owner = await factories.user(db)
+    contact = await factories.met_contact(db, owner=owner, event=event, name="Li Wei")
+    parts = await factories.note(
+        db,
+        owner=owner,
+        contact_id=contact.id,
+        promises=[{"text": "Send the slides", "link": "https://example.org/slides.pdf"}],
+    )
+
+    draft = await drafted_for(db, owner=owner, contact=contact)
+
+    assert "As promised, here is the link to the slides: https://example.org/slides.pdf" in (
+        draft.body
+    )
+    assert "[link]" not in draft.body
+    assert draft.promise_id == parts.promises[0].id
+
+
+async def test_the_link_drafted_is_the_one_of_the_promise_drafted_about(db: AsyncSession) -> None:
+    event = await ended_event(db)
+    owner = await factories.user(db)
+    contact = await factories.met_contact(db, owner=owner, event=event, name="Li Wei")
+    soon = (date.today() + timedelta(days=2)).isoformat()
+    parts = await factories.note(
+        db,
+        owner=owner,
+        contact_id=contact.id,
+        promises=[
+            {"text": "Send the deck", "due_on": "2020-01-01", "link": "https://example.org/deck"},
+            {"text": "Share the report", "due_on": soon, "link": "https://example.org/report"},
+            {"text": "Send the paper", "done": True, "link": "https://example.org/paper"},
+        ],
+    )
+
+    draft = await drafted_for(db, owner=owner, contact=contact)
+
+    assert "the report: https://example.org/report" in draft.body
+    assert "example.org/deck" not in draft.body and "example.org/paper" not in draft.body
+    assert draft.promise_id == parts.promises[1].id
+
+
+async def test_a_draft_without_a_promise_keeps_none(db: AsyncSession) -> None:
+    event = await ended_event(db)
+    owner = await factories.user(db)
+    contact = await factories.met_contact(db, owner=owner, event=event, name="Li Wei")
+    await factories.note(db, owner=owner, contact_id=contact.id, next_step="Coffee in May")
+
+    draft = await drafted_for(db, owner=owner, contact=contact)
+
+    assert draft.promise_id is None
 
 
 async def test_the_promise_nearest_today_wins_over_one_long_overdue(db: AsyncSession) -> None:

@@ -1,5 +1,6 @@
 """The review queue and scheduling: one draft at a time, approve / skip / snooze / edit /
-cancel, send times in the user's zone, and every state change timestamped."""
+cancel, send times in the user's zone, and every state change timestamped. A draft that still
+says "[link]" is not approved; one drafted from a promise keeps it when marked sent."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import delivery, followup_views, followups
 from services.errors import Conflict, Invalid, NotFound
-from services.models import Contact, FollowUp, User
+from services.models import Contact, FollowUp, Note, Promise, User
 from tests import factories
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -208,3 +209,70 @@ def test_handover_opens_only_https_profiles_and_phone_numbers() -> None:
     assert followups.handover_url(linked, Contact(linkedin_url="javascript:alert(1)")) is None
     phone = FollowUp(channel="phone")
     assert followups.handover_url(phone, Contact(phone="+4930123456")) == "tel:+4930123456"
+
+
+@pytest.mark.parametrize(
+    ("change", "fields"),
+    [
+        ({"body": "Hi,\n\nthe slides: [link]\n"}, ["body"]),
+        ({"subject": "The slides [ Link ]"}, ["subject"]),
+        ({"subject": "[LINK]", "body": "See [link]."}, ["subject", "body"]),
+    ],
+)
+async def test_a_draft_still_saying_link_is_not_approved_until_edited(
+    db: AsyncSession, change: dict[str, str], fields: list[str]
+) -> None:
+    owner = await factories.user(db)
+    (draft,) = await drafts_for(db, owner, 1, **change)
+    with pytest.raises(Invalid) as refused:
+        await followups.approve(db, owner=owner, follow_up_id=draft.id)
+    assert refused.value.code == "link_missing"
+    assert refused.value.detail == "This message still says [link]: paste the link or remove it."
+    assert [f.field for f in refused.value.fields] == fields
+    assert {f.message for f in refused.value.fields} == {refused.value.detail}
+    assert (await followups.get_follow_up(db, owner=owner, follow_up_id=draft.id)).status == "draft"
+
+    await followups.edit(
+        db,
+        owner=owner,
+        follow_up_id=draft.id,
+        subject="The slides",
+        body="Hi,\n\nthe slides: https://example.org/slides\n",
+    )
+    approved = await followups.approve(db, owner=owner, follow_up_id=draft.id)
+    assert approved.status == "scheduled"
+
+
+async def _promise(db: AsyncSession, promise_id: object) -> Promise:
+    found = await db.get(Promise, promise_id, populate_existing=True)
+    assert found is not None
+    return found
+
+
+async def test_marking_sent_keeps_the_promise_it_was_drafted_from_and_approving_does_not(
+    db: AsyncSession,
+) -> None:
+    owner = await factories.user(db)
+    draft, parts = await factories.drafted_from_promise(
+        db,
+        owner=owner,
+        linkedin_url="https://www.linkedin.com/in/li-wei",
+        preferred_channel="linkedin",
+    )
+    _other, other_parts = await factories.drafted_from_promise(db, owner=owner)
+    kept, later = parts.promises
+    assert draft.channel == "linkedin" and draft.promise_id == kept.id
+    version = parts.note.version
+
+    await followups.approve(db, owner=owner, follow_up_id=draft.id)
+    await db.commit()
+    assert not (await _promise(db, kept.id)).done  # approved is not sent
+
+    sent = await followups.mark_sent(db, owner=owner, follow_up_id=draft.id)
+    await db.commit()
+    promise = await _promise(db, kept.id)
+    assert promise.done and promise.done_at == sent.sent_at
+    assert not (await _promise(db, later.id)).done  # only the promise drafted from
+    assert not (await _promise(db, other_parts.promises[0].id)).done  # and nobody else's
+    note = await db.get(Note, parts.note.id, populate_existing=True)
+    assert note is not None and note.version == version + 1  # offline edits see the change

@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from schemas.notes import NoteIn, NotePatch, PersonalDetailIn, PromiseIn, PromisePatch
 from services import notes
-from services.errors import NotFound
-from services.models import Contact, Note
+from services.errors import Invalid, NotFound
+from services.models import Contact, Note, Promise
 from tests import factories
 
 
@@ -118,14 +118,118 @@ async def test_promises_list_open_first_by_due_date_across_contacts(db: AsyncSes
     open_only, total = await notes.list_promises(
         db, user=me, include_done=False, limit=10, offset=0
     )
-    assert [(p.text, name) for p, name in open_only] == [
+    assert [(row.promise.text, row.contact_name) for row in open_only] == [
         ("soon", "Bob"),
         ("late", "Ada"),
         ("undated", "Ada"),
     ]
     assert total == 3
     everything, _ = await notes.list_promises(db, user=me, include_done=True, limit=10, offset=0)
-    assert [p.text for p, _ in everything][-1] == "done"
+    assert [row.promise.text for row in everything][-1] == "done"
+
+
+async def test_a_promise_carries_its_link_and_a_bare_address_gets_https(
+    db: AsyncSession,
+) -> None:
+    me = await factories.user(db)
+    contact = await factories.contact(db, owner=me)
+    parts = await factories.note(
+        db,
+        owner=me,
+        contact_id=contact.id,
+        promises=[
+            PromiseIn(text="Send the slides", link=" https://example.org/slides?v=2#p3 "),
+            PromiseIn(text="Share the deck", link="www.example.org/deck"),
+            PromiseIn(text="Intro to Jonas", link=""),
+        ],
+    )
+    assert [p.link for p in parts.promises] == [
+        "https://example.org/slides?v=2#p3",
+        "https://www.example.org/deck",
+        None,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("link", "says"),
+    [
+        ("javascript:alert(document.cookie)", "http:// or https://"),
+        ("JavaScript://example.org/%0Aalert(1)", "http:// or https://"),
+        ("data:text/html,<script>alert(1)</script>", "http:// or https://"),
+        ("ftp://example.org/slides.pdf", "http:// or https://"),
+        ("https://", "http:// or https://"),
+        ("https://example.org/the slides", "no spaces"),
+        ("https://example.org/\nBcc: x@example.org", "no spaces"),
+        ("www.example.org/" + "a" * 1984, "under 2000 characters"),  # 2,008 with https://
+    ],
+)
+async def test_a_promise_link_must_be_a_web_address(db: AsyncSession, link: str, says: str) -> None:
+    me = await factories.user(db)
+    contact = await factories.contact(db, owner=me)
+    data = NoteIn(promises=[PromiseIn(text="ok"), PromiseIn(text="Send it", link=link)])
+    with pytest.raises(Invalid) as refused:
+        await notes.create_note(db, user=me, contact_id=contact.id, data=data)
+    assert refused.value.code == "bad_url"
+    assert [f.field for f in refused.value.fields] == ["promises.1.link"]
+    assert says in refused.value.detail
+
+
+async def test_an_edit_without_the_link_keeps_it_and_an_empty_link_removes_it(
+    db: AsyncSession,
+) -> None:
+    me = await factories.user(db)
+    contact = await factories.contact(db, owner=me)
+    parts = await factories.note(
+        db,
+        owner=me,
+        contact_id=contact.id,
+        promises=[PromiseIn(text="Send the slides", link="https://example.org/slides")],
+    )
+    promise_id = parts.promises[0].id
+    # An app that does not know links yet sends the promise without one: the link stays.
+    kept = await notes.update_note(
+        db,
+        user=me,
+        note_id=parts.note.id,
+        data=NotePatch(base_version=1, promises=[PromiseIn(id=promise_id, text="Send slides")]),
+    )
+    assert [(p.text, p.link) for p in kept.promises] == [
+        ("Send slides", "https://example.org/slides")
+    ]
+    removed = await notes.update_note(
+        db,
+        user=me,
+        note_id=parts.note.id,
+        data=NotePatch(
+            base_version=2, promises=[PromiseIn(id=promise_id, text="Send slides", link="")]
+        ),
+    )
+    assert removed.promises[0].link is None
+
+
+async def test_a_promise_link_is_changed_on_its_own_and_checked(db: AsyncSession) -> None:
+    me = await factories.user(db)
+    contact = await factories.contact(db, owner=me)
+    parts = await factories.note(db, owner=me, contact_id=contact.id, promises=[{"text": "Deck"}])
+    promise_id = parts.promises[0].id
+
+    changed = await notes.update_promise(
+        db, user=me, promise_id=promise_id, data=PromisePatch(link="example.org/deck.pdf")
+    )
+    assert changed.link == "https://example.org/deck.pdf"
+    await db.commit()
+    with pytest.raises(Invalid) as refused:
+        await notes.update_promise(
+            db, user=me, promise_id=promise_id, data=PromisePatch(link="javascript:alert(1)")
+        )
+    assert [f.field for f in refused.value.fields] == ["link"]
+    await db.rollback()
+    again = await db.get(Promise, promise_id, populate_existing=True)
+    assert again is not None and again.link == "https://example.org/deck.pdf"
+    cleared = await notes.update_promise(
+        db, user=me, promise_id=promise_id, data=PromisePatch(link=None)
+    )
+    assert cleared.link is None
 
 
 async def test_notes_are_private_to_their_author(db: AsyncSession) -> None:

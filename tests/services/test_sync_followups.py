@@ -130,3 +130,24 @@ async def test_another_users_follow_up_is_rejected_as_not_found(db: AsyncSession
     (answer,) = out.results
     assert (answer.status, answer.code) == ("rejected", "follow_up_not_found")
     assert await status_of(db, draft) == "draft"
+
+
+async def test_an_offline_approval_of_a_draft_still_saying_link_fails_visibly(
+    db: AsyncSession,
+) -> None:
+    owner = await factories.user(db)
+    (draft,) = await drafts_for(db, owner, 1)
+    edit = {"follow_up_id": str(draft), "body": "Hi,\n\nhere are the slides: [link]\n"}
+
+    out = await apply(
+        db,
+        owner,
+        [op("followup.edit", edit), op("followup.approve", {"follow_up_id": str(draft)})],
+    )
+
+    edited, approval = out.results
+    assert edited.status == "applied"
+    assert (approval.status, approval.code) == ("rejected", "link_missing")
+    assert approval.detail == "This message still says [link]: paste the link or remove it."
+    assert [f.field for f in approval.fields] == ["body"]
+    assert await status_of(db, draft) == "draft"  # nothing goes out

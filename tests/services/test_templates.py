@@ -1,17 +1,28 @@
 """Follow-up templates: refused at save time unless they use only known placeholders (and
 "{first_name}" with one brace is refused with what to write instead), rendered in a sandbox,
 never leaving "Hi ," or "None" when a value is missing, and a note read mid-sentence only where
-it stands mid-sentence."""
+it stands mid-sentence. The promise's link fills {{ link }}; default templates the user never
+edited get new wording from the migration that brings it, edited ones are left alone."""
 
 from __future__ import annotations
 
+import importlib.util
+import uuid
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from types import ModuleType
+
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import templates
+from services.db import create_engine, create_sessionmaker, utcnow
 from services.errors import Invalid
+from services.models import MessageTemplate
 from services.template_defaults import DEFAULT_TEMPLATES, DefaultTemplate
-from tests import factories
+from tests import factories, support
 
 FULL = {
     "first_name": "Zoë",
@@ -187,3 +198,133 @@ async def test_editing_a_template_checks_the_result(db: AsyncSession) -> None:
         db, owner=owner, template_id=template.id, body="Hi {{ first_name }}"
     )
     assert updated.body == "Hi {{ first_name }}"
+
+
+(RESOURCE,) = [t for t in DEFAULT_TEMPLATES if t.kind == "resource"]
+SLIDES = {**FULL, "promise": "Send the slides", "resource": "the slides"}
+
+
+def test_link_fills_in_where_a_template_asks_for_it() -> None:
+    source = "{% if link %}The slides: {{ link }}{% else %}The slides follow.{% endif %}"
+    with_link = templates.render(
+        subject="s", body=source, values={"link": "https://example.org/slides"}
+    )
+    assert with_link.body == "The slides: https://example.org/slides\n"
+    without = templates.render(subject="s", body=source, values={})
+    assert without.body == "The slides follow.\n"
+    assert templates.render(subject="s", body="{{ link }}", values={"link": None}).body == "\n"
+
+
+def test_the_promised_thing_comes_with_its_link_and_says_link_without_one() -> None:
+    with_link = templates.render(
+        subject=RESOURCE.subject,
+        body=RESOURCE.body,
+        values={**SLIDES, "link": "https://example.org/slides.pdf"},
+    )
+    assert "As promised, here is the link to the slides: https://example.org/slides.pdf\n\n" in (
+        with_link.body
+    )
+    assert "[link]" not in with_link.body
+    without = templates.render(subject=RESOURCE.subject, body=RESOURCE.body, values=SLIDES)
+    assert "As promised, here is the link to the slides: [link]\n\n" in without.body
+
+
+def test_a_promise_to_do_names_its_link_when_there_is_one() -> None:
+    intro = {**FULL, "promise": "Intro to Jonas", "resource": ""}
+    with_link = templates.render(
+        subject=RESOURCE.subject,
+        body=RESOURCE.body,
+        values={**intro, "link": "https://example.org/jonas"},
+    )
+    assert (
+        "I have not forgotten what I promised: Intro to Jonas. Here is the link: "
+        "https://example.org/jonas\n\n"
+    ) in with_link.body
+    without = templates.render(subject=RESOURCE.subject, body=RESOURCE.body, values=intro)
+    assert "Intro to Jonas. I will be in touch about it very soon." in without.body
+    assert "[link]" not in without.body and "Here is the link" not in without.body
+
+
+def _migration_0007() -> ModuleType:
+    path = Path(support.ROOT) / "alembic" / "versions" / "20261203_0007_promise_links.py"
+    spec = importlib.util.spec_from_file_location("migration_0007", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def fresh_database(tmp_path: Path) -> Iterator[str]:
+    """An empty database of its own (PostgreSQL when the tests run on it), for migrations."""
+    server = support.postgres_url()
+    if not server:
+        yield f"sqlite+aiosqlite:///{tmp_path / 'upgrade.db'}"
+        return
+    url = support.create_postgres_database(server, f"rapport_upgrade_{uuid.uuid4().hex[:10]}")
+    yield url
+    support.drop_postgres_database(url)
+
+
+def test_the_migration_brings_exactly_todays_default_wording() -> None:
+    migration = _migration_0007()
+    assert (RESOURCE.subject, RESOURCE.body) == (migration.SUBJECT, migration.NEW_BODY)
+    assert migration.OLD_BODY.count("[link]") == 2 and "link }}" not in migration.OLD_BODY
+
+
+async def test_unedited_default_templates_get_the_link_wording_and_edited_ones_stay(
+    fresh_database: str,
+) -> None:
+    migration = _migration_0007()
+    await support.migrate_to(fresh_database, "0006")
+    engine = create_engine(fresh_database)
+    then = utcnow() - timedelta(days=3)
+
+    def saved(owner_id: uuid.UUID, kind: str, subject: str, body: str) -> MessageTemplate:
+        return MessageTemplate(
+            id=uuid.uuid5(owner_id, f"default-template:{kind}"),
+            owner_id=owner_id,
+            kind=kind,
+            name="The thing I promised",
+            subject=subject,
+            body=body,
+            created_at=then,
+            updated_at=then,
+        )
+
+    try:
+        async with create_sessionmaker(engine)() as session:
+            never_edited = await factories.user(session)
+            edited_body = await factories.user(session)
+            edited_subject = await factories.user(session)
+            (conversation,) = [t for t in DEFAULT_TEMPLATES if t.kind == "conversation"]
+            own_words = migration.OLD_BODY.replace("it was good to meet you", "so good to meet")
+            session.add_all(
+                [
+                    saved(never_edited.id, "resource", migration.SUBJECT, migration.OLD_BODY),
+                    saved(never_edited.id, "conversation", conversation.subject, "Hi there"),
+                    saved(edited_body.id, "resource", migration.SUBJECT, own_words),
+                    saved(edited_subject.id, "resource", "The slides", migration.OLD_BODY),
+                ]
+            )
+            await session.commit()
+
+        await support.migrate_to(fresh_database, "0007")
+
+        async with create_sessionmaker(engine)() as session:
+            rows = {(t.owner_id, t.kind): t for t in await session.scalars(select(MessageTemplate))}
+        upgraded = rows[(never_edited.id, "resource")]
+        assert (upgraded.subject, upgraded.body) == (RESOURCE.subject, RESOURCE.body)
+        assert upgraded.updated_at == then  # still "edited" when it was: drafting's order holds
+        assert rows[(never_edited.id, "conversation")].body == "Hi there"
+        assert rows[(edited_body.id, "resource")].body == own_words
+        assert rows[(edited_subject.id, "resource")].subject == "The slides"
+        assert rows[(edited_subject.id, "resource")].body == migration.OLD_BODY
+
+        # Going back, 0006 cannot render {{ link }}: the unedited default gets its words back.
+        await support.migrate_to(fresh_database, "0006", down=True)
+        async with create_sessionmaker(engine)() as session:
+            back = await session.get(MessageTemplate, upgraded.id)
+            assert back is not None and back.body == migration.OLD_BODY
+    finally:
+        await engine.dispose()

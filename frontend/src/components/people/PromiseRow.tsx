@@ -1,13 +1,15 @@
-// One promise with a tick box: done / not done is saved at once.
+// One promise with a tick box: done / not done is saved at once; its link to send, if any,
+// and when the follow-up that kept it was sent.
 import { useState } from "preact/hooks";
 import { people, type Promise_ } from "../../contacts-api";
 import { asApiError } from "../../hooks";
 import { enqueue } from "../../outbox/outbox";
 import { announce } from "../Status";
-import { shortDate, todayValue } from "./when";
+import { PromiseLink } from "./PromiseLink";
+import { localDay, shortDate, todayValue } from "./when";
 
 interface Props {
-  promise: Promise_;
+  promise: Promise_ & { sent_with_follow_up_at?: string | null };
   /** Shown before the text, e.g. the contact's name on the promises screen. */
   who?: { name: string; contactId: string };
   onChange: () => void;
@@ -17,6 +19,9 @@ export function PromiseRow({ promise, who, onChange }: Props) {
   const [done, setDone] = useState(promise.done);
   const [busy, setBusy] = useState(false);
   const overdue = !done && promise.due_on !== null && promise.due_on < todayValue();
+  // Kept by sending the follow-up drafted from it (the day, in this phone's time zone).
+  const sent = done && promise.sent_with_follow_up_at ? new Date(promise.sent_with_follow_up_at) : null;
+  const keptBy = sent ? localDay(sent) : null;
 
   async function toggle(next: boolean) {
     setDone(next);
@@ -50,18 +55,20 @@ export function PromiseRow({ promise, who, onChange }: Props) {
             {who && (
               <>
                 to <a href={`/contacts/${who.contactId}`}>{who.name || "a contact"}</a>
-                {promise.due_on ? " · " : ""}
+                {promise.due_on || keptBy ? " · " : ""}
               </>
             )}
-            {promise.due_on && (
+            {promise.due_on && !keptBy && (
               <span class={overdue ? "overdue" : undefined}>
                 {overdue ? "Overdue: " : "Due "}
                 {shortDate(promise.due_on)}
               </span>
             )}
+            {keptBy && <span class="promise-kept">sent with your follow-up on {shortDate(keptBy)}</span>}
           </span>
         </span>
       </label>
+      <PromiseLink promise={promise} editable={!done} onChange={onChange} />
     </li>
   );
 }

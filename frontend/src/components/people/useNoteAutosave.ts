@@ -6,6 +6,7 @@ import { ApiError } from "../../api";
 import { type Note, type NoteFields, people } from "../../contacts-api";
 import { queueNoteSave } from "../../outbox/notes";
 import { onAnswered } from "../../outbox/outbox";
+import { linkProblem } from "./links";
 
 /** "offline": kept in the phone's outbox, sent when the connection returns. */
 export type SaveState = "idle" | "waiting" | "saving" | "saved" | "offline" | "error";
@@ -13,11 +14,16 @@ export type SaveState = "idle" | "waiting" | "saving" | "saved" | "offline" | "e
 const DEBOUNCE_MS = 500;
 const RETRY_MS = 4000;
 
-/** The note as the server accepts it: empty promises and undated birthdays left out. */
+/** The note as the server accepts it: empty promises and undated birthdays left out, and a
+ *  link that is not a web address yet (still being typed) left out: the saved one stays. */
 export function payloadOf(fields: NoteFields): NoteFields {
   return {
     ...fields,
-    promises: fields.promises.filter((p) => p.text.trim()),
+    promises: fields.promises
+      .filter((p) => p.text.trim())
+      .map(({ link, ...promise }) =>
+        link === undefined || linkProblem(link ?? "") ? promise : { ...promise, link: link?.trim() || null },
+      ),
     personal_details: fields.personal_details.filter(
       (d) => (d.text.trim() || d.on_date) && (d.kind !== "birthday" || d.on_date),
     ),

@@ -24,9 +24,13 @@ export function shortDate(day: string): string {
   });
 }
 
+/** A moment's day ("2026-11-30") in the phone's time zone. */
+export function localDay(moment: Date): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${moment.getFullYear()}-${pad(moment.getMonth() + 1)}-${pad(moment.getDate())}`;
+}
+
 /** Today as a date input value, in the phone's time zone. */
 export function todayValue(): string {
-  const now = new Date();
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+  return localDay(new Date());
 }

@@ -10,6 +10,7 @@ import { announce } from "../../components/Status";
 import { people } from "../../contacts-api";
 import { type Reminder, type ReminderKind, type Preferences, staying } from "../../followups-api";
 import { useApi } from "../../hooks";
+import { isWebLink } from "../../components/people/links";
 import { shortDate } from "../../components/people/when";
 import { CadenceControl } from "./CadenceControl";
 import "../../people.css";
@@ -57,6 +58,13 @@ function DueRow({ reminder, onChange }: { reminder: Reminder; onChange: () => vo
             `due ${shortDate(reminder.due_on)}`
           )}
         </p>
+        {isWebLink(reminder.link) && (
+          <p class="small">
+            <a class="due-link" href={reminder.link} target="_blank" rel="noopener noreferrer">
+              {reminder.link}
+            </a>
+          </p>
+        )}
       </div>
       {reminder.kind === "keep_in_touch" && (
         <Button kind="secondary" busy={busy} busyLabel="Saving…" onClick={talked}>

@@ -23,17 +23,10 @@ import type { ScreenProps } from "../../router";
 import { QueueDone, QueueNotLoaded } from "./QueueStates";
 import { useReconnect } from "./useReconnect";
 import { useSwipe } from "./useSwipe";
-import { type EditState, useDraftEditor } from "./useDraftEditor";
+import { DraftText } from "./DraftText";
+import { useDraftEditor } from "./useDraftEditor";
 import "../../people.css";
 import "../../followups.css";
-
-const EDIT_STATE_TEXT: Record<EditState, string> = {
-  idle: "",
-  saving: "Saving…",
-  saved: "Saved",
-  queued: "Saved on this phone — syncs when online",
-  error: "Not saved",
-};
 
 interface Queue {
   slot: ReviewSlot;
@@ -81,6 +74,9 @@ export default function ReviewQueue({ query }: ScreenProps) {
   const [lastDone, setLastDone] = useState<string>("");
   const [events, setEvents] = useState<Record<string, string>>({});
   const [sendLater, setSendLater] = useState("");
+  // An approval refused because the draft still says [link]: shown at its field, for that draft.
+  const [refused, setRefused] = useState<{ id: string; error: ApiError } | null>(null);
+  const subjectRef = useRef<HTMLInputElement>(null);
   const bodyRef = useRef<HTMLTextAreaElement>(null);
   const channelRef = useRef<HTMLSelectElement>(null);
   const cardRef = useRef<HTMLElement>(null);
@@ -148,7 +144,14 @@ export default function ReviewQueue({ query }: ScreenProps) {
         setIndex((i) => Math.max(0, Math.min(i, (queue?.items.length ?? 1) - 2)));
       }
     } catch (err) {
-      if (err instanceof ApiError) setError(err);
+      if (!(err instanceof ApiError)) return;
+      if (err.code === "link_missing") {
+        setError(null);
+        setRefused({ id: item.id, error: err });
+        (err.fieldMessage("subject") ? subjectRef : bodyRef).current?.focus();
+      } else {
+        setError(err);
+      }
     } finally {
       setBusy(null);
     }
@@ -324,37 +327,12 @@ export default function ReviewQueue({ query }: ScreenProps) {
             <p class="field-hint">To {item.to_address || "— no address: change the channel"}</p>
           )}
         </div>
-        <div class={editor.problem?.fieldMessage("subject") ? "field field-invalid" : "field"}>
-          <label for="review-subject">Subject</label>
-          <input
-            id="review-subject"
-            value={editor.subject}
-            maxLength={300}
-            onInput={(e) => editor.setSubject(e.currentTarget.value)}
-            onBlur={editor.blur}
-          />
-          {editor.problem?.fieldMessage("subject") && (
-            <p class="field-error">{editor.problem.fieldMessage("subject")}</p>
-          )}
-        </div>
-        <div class={editor.problem?.fieldMessage("body") ? "field field-invalid" : "field"}>
-          <label for="review-body">Message</label>
-          <textarea
-            id="review-body"
-            ref={bodyRef}
-            rows={9}
-            value={editor.body}
-            maxLength={10000}
-            onInput={(e) => editor.setBody(e.currentTarget.value)}
-            onBlur={editor.blur}
-          />
-          {editor.problem?.fieldMessage("body") && (
-            <p class="field-error">{editor.problem.fieldMessage("body")}</p>
-          )}
-          <p class="save-state" aria-live="polite">
-            {EDIT_STATE_TEXT[editor.state]}
-          </p>
-        </div>
+        <DraftText
+          editor={editor}
+          refused={refused?.id === item.id ? refused.error : null}
+          subjectRef={subjectRef}
+          bodyRef={bodyRef}
+        />
       </article>
 
       {manual ? (

@@ -106,3 +106,6 @@ export function useDraftEditor(item: FollowUp | null, onSaved: (saved: FollowUp)
     blur: () => flush().catch(() => undefined),
   };
 }
+
+/** What useDraftEditor gives a screen: the text typed, its save state, and ways to change it. */
+export type DraftEditor = ReturnType<typeof useDraftEditor>;

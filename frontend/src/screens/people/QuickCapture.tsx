@@ -5,6 +5,8 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { Button } from "../../components/Button";
 import { ErrorBox } from "../../components/ErrorBox";
 import { Loading } from "../../components/Loading";
+import { LinkField } from "../../components/people/LinkField";
+import { linkProblem } from "../../components/people/links";
 import { type SaveState, useNoteAutosave } from "../../components/people/useNoteAutosave";
 import {
   type Channel,
@@ -75,7 +77,7 @@ export default function QuickCapture({ params, query }: ScreenProps) {
         text: note.text,
         topics: note.topics,
         personal_details: note.personal_details.map(({ kind, text, on_date }) => ({ kind, text, on_date })),
-        promises: note.promises.map(({ id, text, due_on, done }) => ({ id, text, due_on, done })),
+        promises: note.promises.map(({ id, text, link, due_on, done }) => ({ id, text, link, due_on, done })),
         next_step: note.next_step,
         warmth: note.warmth,
         preferred_channel: note.preferred_channel,
@@ -248,27 +250,41 @@ interface EditorProps {
 }
 
 function PromisesEditor({ fields, update }: EditorProps) {
+  // Links whose field the user has left: only then is a problem with one shown.
+  const [left, setLeft] = useState<ReadonlySet<string>>(new Set());
   const set = (i: number, change: Partial<NoteFields["promises"][number]>) =>
     update({ promises: fields.promises.map((p, j) => (i === j ? { ...p, ...change } : p)) });
   return (
     <fieldset class="capture-group">
       <legend>Promises</legend>
-      {fields.promises.map((p, i) => (
-        <div key={p.id ?? i} class="repeat-row">
-          <div class="field">
-            <label for={`promise-${i}`}>I promised to…</label>
-            <input id={`promise-${i}`} value={p.text} maxLength={500} placeholder="send the white paper" onInput={(e) => set(i, { text: e.currentTarget.value })} />
+      {fields.promises.map((p, i) => {
+        const key = p.id ?? String(i);
+        const problem = left.has(key) ? linkProblem(p.link ?? "") : "";
+        return (
+          <div key={key} class="repeat-row">
+            <div class="field">
+              <label for={`promise-${i}`}>I promised to…</label>
+              <input id={`promise-${i}`} value={p.text} maxLength={500} placeholder="send the white paper" onInput={(e) => set(i, { text: e.currentTarget.value })} />
+            </div>
+            <LinkField
+              id={`promise-link-${i}`}
+              value={p.link ?? ""}
+              problem={problem}
+              placeholder="https://… (optional)"
+              onValue={(link) => set(i, { link })}
+              onBlur={() => setLeft((s) => new Set(s).add(key))}
+            />
+            <div class="field">
+              <label for={`promise-due-${i}`}>By</label>
+              <input id={`promise-due-${i}`} type="date" value={p.due_on ?? ""} onInput={(e) => set(i, { due_on: e.currentTarget.value || null })} />
+            </div>
+            <Button kind="quiet" onClick={() => update({ promises: fields.promises.filter((_, j) => j !== i) })}>
+              Remove promise
+            </Button>
           </div>
-          <div class="field">
-            <label for={`promise-due-${i}`}>By</label>
-            <input id={`promise-due-${i}`} type="date" value={p.due_on ?? ""} onInput={(e) => set(i, { due_on: e.currentTarget.value || null })} />
-          </div>
-          <Button kind="quiet" onClick={() => update({ promises: fields.promises.filter((_, j) => j !== i) })}>
-            Remove promise
-          </Button>
-        </div>
-      ))}
-      <Button kind="secondary" onClick={() => update({ promises: [...fields.promises, { id: newId(), text: "", due_on: null, done: false }] })}>
+        );
+      })}
+      <Button kind="secondary" onClick={() => update({ promises: [...fields.promises, { id: newId(), text: "", link: "", due_on: null, done: false }] })}>
         Add a promise
       </Button>
     </fieldset>
