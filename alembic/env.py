@@ -48,10 +48,22 @@ def _configure(connection: Connection) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+        _check_foreign_keys(connection)
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    """SQLite migrates with its foreign keys off (services.db.create_engine(for_migrations=True)),
+    so check them here, before the transaction commits: a migration that broke one fails."""
+    if connection.dialect.name != "sqlite":
+        return
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        tables = sorted({row[0] for row in broken})
+        raise RuntimeError(f"Migration left rows without their parent in: {', '.join(tables)}")
 
 
 async def _run_async() -> None:
-    engine = create_engine(_url())
+    engine = create_engine(_url(), for_migrations=True)
     async with engine.connect() as connection:
         await connection.run_sync(_configure)
     await engine.dispose()

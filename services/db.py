@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -90,16 +90,24 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
-    # Take transaction control away from the driver so that BEGIN and SAVEPOINT work as
-    # written (the sqlite3 module's own handling breaks savepoints).
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
+def _sqlite_on_connect(*, foreign_keys: bool) -> Callable[[Any, Any], None]:
+    """Settings for each new SQLite connection. Foreign keys are off only for migrations:
+    Alembic's batch mode rebuilds a table by copying it and dropping the old one, and with them on
+    that drop deletes every row pointing at it (ON DELETE CASCADE); alembic/env.py checks the
+    keys itself afterwards."""
+
+    def connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control away from the driver so that BEGIN and SAVEPOINT work as
+        # written (the sqlite3 module's own handling breaks savepoints).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+    return connect
 
 
 def _sqlite_begin(conn: Any) -> None:
@@ -133,11 +141,13 @@ async def write_intent(engine: AsyncEngine) -> AsyncIterator[None]:
             _sqlite_writer.reset(token)
 
 
-def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
-    """An async engine for SQLite (aiosqlite) or PostgreSQL (asyncpg)."""
+def create_engine(database_url: str, *, for_migrations: bool = False, **kwargs: Any) -> AsyncEngine:
+    """An async engine for SQLite (aiosqlite) or PostgreSQL (asyncpg); `for_migrations` turns
+    SQLite's foreign keys off (see _sqlite_on_connect)."""
     if database_url.startswith("sqlite"):
         engine = create_async_engine(database_url, connect_args={"timeout": 5}, **kwargs)
-        event.listen(engine.sync_engine, "connect", _sqlite_connect)
+        on_connect = _sqlite_on_connect(foreign_keys=not for_migrations)
+        event.listen(engine.sync_engine, "connect", on_connect)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
     # 15 connections per process, all kept open: docker-compose.yml's 4 API and 2 worker

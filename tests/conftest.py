@@ -34,6 +34,18 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         support.drop_postgres_database(url)
 
 
+@pytest.fixture
+def fresh_database(tmp_path: Path) -> Iterator[str]:
+    """An empty database of its own (PostgreSQL when the tests run on it), for migrations."""
+    server = support.postgres_url()
+    if not server:
+        yield f"sqlite+aiosqlite:///{tmp_path / 'upgrade.db'}"
+        return
+    url = support.create_postgres_database(server, f"rapport_upgrade_{uuid.uuid4().hex[:10]}")
+    yield url
+    support.drop_postgres_database(url)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def settings_env(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Point the settings at the test database; no SMTP, so mail lands in the dev mailbox."""

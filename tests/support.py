@@ -64,7 +64,7 @@ async def migrate_to(url: str, revision: str, *, down: bool = False) -> None:
     migration on data made at the revision before it."""
     from services.db import create_engine
 
-    engine = create_engine(url)
+    engine = create_engine(url, for_migrations=True)
     step = command.downgrade if down else command.upgrade
     try:
         async with engine.begin() as connection:

@@ -14,8 +14,7 @@ Revises: 0006
 Create Date: 2026-12-03 00:00:00
 """
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 
@@ -76,26 +75,10 @@ def _reword(old_body: str, new_body: str) -> None:
     )
 
 
-@contextmanager
-def _transitions_kept() -> Iterator[None]:
-    """On SQLite batch mode rebuilds follow_ups, and dropping the old table (foreign keys on)
-    deletes every follow_up_transitions row (ON DELETE CASCADE): keep them aside meanwhile."""
-    sqlite = op.get_bind().dialect.name == "sqlite"
-    if sqlite:
-        op.execute("CREATE TEMPORARY TABLE kept_transitions AS SELECT * FROM follow_up_transitions")
-    yield
-    if sqlite:
-        op.execute(
-            "INSERT INTO follow_up_transitions SELECT * FROM kept_transitions "
-            "WHERE id NOT IN (SELECT id FROM follow_up_transitions)"
-        )
-        op.execute("DROP TABLE kept_transitions")
-
-
 def upgrade() -> None:
     with op.batch_alter_table("promises") as batch_op:
         batch_op.add_column(sa.Column("link", sa.String(length=2000), nullable=True))
-    with _transitions_kept(), op.batch_alter_table("follow_ups") as batch_op:
+    with op.batch_alter_table("follow_ups") as batch_op:
         batch_op.add_column(sa.Column("promise_id", sa.Uuid(), nullable=True))
         batch_op.create_foreign_key(
             batch_op.f("fk_follow_ups_promise_id_promises"),
@@ -111,7 +94,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     # Revision 0006 does not know {{ link }}: unedited defaults go back to its wording.
     _reword(NEW_BODY, OLD_BODY)
-    with _transitions_kept(), op.batch_alter_table("follow_ups") as batch_op:
+    with op.batch_alter_table("follow_ups") as batch_op:
         batch_op.drop_index(batch_op.f("ix_follow_ups_promise_id"))
         batch_op.drop_constraint(batch_op.f("fk_follow_ups_promise_id_promises"), type_="foreignkey")
         batch_op.drop_column("promise_id")

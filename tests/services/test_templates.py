@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib.util
 import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from types import ModuleType
@@ -252,18 +251,6 @@ def _migration_0007() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-@pytest.fixture
-def fresh_database(tmp_path: Path) -> Iterator[str]:
-    """An empty database of its own (PostgreSQL when the tests run on it), for migrations."""
-    server = support.postgres_url()
-    if not server:
-        yield f"sqlite+aiosqlite:///{tmp_path / 'upgrade.db'}"
-        return
-    url = support.create_postgres_database(server, f"rapport_upgrade_{uuid.uuid4().hex[:10]}")
-    yield url
-    support.drop_postgres_database(url)
 
 
 def test_the_migration_brings_exactly_todays_default_wording() -> None:
