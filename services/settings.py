@@ -46,7 +46,9 @@ class Settings(BaseSettings):
     magic_link_ttl_minutes: int = 15
     session_days: int = 30
     signin_limit_per_address: int = Field(default=5, description="per 15 minutes")
-    signin_limit_per_ip: int = Field(default=30, description="per 15 minutes")
+    # High enough for a venue whose Wi-Fi puts hundreds of attendees behind one address; each
+    # person's inbox is protected by the per-address limit.
+    signin_limit_per_ip: int = Field(default=300, description="per 15 minutes")
     introductions_per_day: int = Field(default=20, description="per user, per 24 hours")
 
     run_worker_in_process: bool = True

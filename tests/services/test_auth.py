@@ -168,6 +168,15 @@ async def test_per_ip_limit_comes_from_settings(
     await auth.request_sign_in(db, email="p9@example.org", requested_ip="10.9.9.8")
 
 
+async def test_by_default_a_venue_full_of_people_behind_one_address_can_sign_in(
+    db: AsyncSession,
+) -> None:
+    # Conference Wi-Fi puts everyone behind the venue's one public address.
+    for n in range(150):
+        await auth.request_sign_in(db, email=f"guest{n}@example.org", requested_ip="192.0.2.1")
+    assert await db.scalar(select(func.count()).select_from(LoginLink)) == 150
+
+
 async def test_limits_only_count_the_last_fifteen_minutes(
     db: AsyncSession, settings_override: Callable[..., None]
 ) -> None:
