@@ -10,6 +10,7 @@ import { LookForRow } from "../../components/lookfor/LookForRow";
 import { useApi } from "../../hooks";
 import { lookFor } from "../../look-for-api";
 import "../../people.css";
+import "../../lookfor.css";
 import type { ScreenProps } from "../../router";
 import { eventNotReady } from "./eventNotReady";
 
