@@ -48,6 +48,10 @@ class DeletePreviewOut(BaseModel):
     follow_ups_waiting_to_send: int = Field(description="Approved or scheduled: deleted, not sent")
     registrations: int
     pitches: int
+    look_for_entries: int
+    introductions: int = Field(
+        description="Introductions I asked for; waiting ones' links stop working"
+    )
     sole_organizer_events: list[EventName] = Field(
         description="Events only I organize: deleting the account needs `delete_my_events`"
     )

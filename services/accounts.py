@@ -31,7 +31,9 @@ from services.models import (
     EventRole,
     FollowUp,
     FollowUpStatus,
+    Introduction,
     LoginLink,
+    LookForEntry,
     Note,
     OutboundEmail,
     Pitch,
@@ -84,6 +86,8 @@ async def deletion_preview(session: AsyncSession, *, user: User) -> dict[str, ob
         ),
         "registrations": await _count(session, Attendee, Attendee.user_id == uid),
         "pitches": await _count(session, Pitch, Pitch.owner_id == uid),
+        "look_for_entries": await _count(session, LookForEntry, LookForEntry.owner_id == uid),
+        "introductions": await _count(session, Introduction, Introduction.owner_id == uid),
         "sole_organizer_events": [
             {"id": e.id, "name": e.name} for e in await sole_organizer_events(session, user_id=uid)
         ],

@@ -13,6 +13,8 @@ export interface DeletePreview {
   follow_ups_waiting_to_send: number;
   registrations: number;
   pitches: number;
+  look_for_entries: number;
+  introductions: number;
   sole_organizer_events: { id: string; name: string }[];
 }
 

@@ -317,6 +317,8 @@ async def test_deleting_removes_every_owned_row_and_leaves_others_intact(
         "follow_ups_waiting_to_send": 1,
         "registrations": 1,
         "pitches": 1,
+        "look_for_entries": before["look_for_entries"],
+        "introductions": before["introductions"],
         "sole_organizer_events": [{"id": str(own_event_id), "name": "Alex Meetup"}],
     }
 

@@ -111,6 +111,10 @@ function ConfirmDelete({ preview, onCancel }: { preview: DeletePreview; onCancel
         </li>
         <li>{plural(preview.registrations, "event registration", "event registrations")}, with badges and check-ins</li>
         <li>{plural(preview.pitches, "pitch", "pitches")}, your card, templates and reminders</li>
+        {preview.look_for_entries > 0 && <li>{plural(preview.look_for_entries, "entry", "entries")} of your look-for list</li>}
+        {preview.introductions > 0 && (
+          <li>{plural(preview.introductions, "introduction", "introductions")} you asked for (links still waiting stop working)</li>
+        )}
       </ul>
       <p class="muted">
         People who have your card keep their contact of you, but without the fields you shared.
