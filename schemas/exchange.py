@@ -39,7 +39,10 @@ class ShareOut(BaseModel):
 
 class NotificationOut(BaseModel):
     id: uuid.UUID
-    kind: str = Field(description="contact_added: someone scanned my badge")
+    kind: str = Field(
+        description="contact_added: someone scanned my badge or added me from a directory; "
+        "introduction_made / introduction_declined: an introduction I asked for was answered"
+    )
     text: str
     actor_id: uuid.UUID | None = Field(description="Who did it; pass to share-back")
     event_id: uuid.UUID | None

@@ -5,7 +5,7 @@ import { Button } from "../components/Button";
 import { ErrorBox } from "../components/ErrorBox";
 import { TextField } from "../components/Field";
 import { asApiError } from "../hooks";
-import type { ScreenProps } from "../router";
+import { appPath, type ScreenProps } from "../router";
 import { session } from "../session";
 import { useStore } from "../store";
 
@@ -13,9 +13,8 @@ import { useStore } from "../store";
 /** Where to go after signing in: a page of this site, never another site, and never the
  * sign-in steps themselves (that would land the person back here). */
 function safeNext(next: string | null): string {
-  const local = next && next.startsWith("/") && !next.startsWith("//");
-  const signingIn = next && /^\/(signin|verify)(\/|\?|#|$)/.test(next);
-  return local && !signingIn ? next : "/";
+  const local = appPath(next);
+  return local && !/^\/(signin|verify)(\/|\?|#|$)/.test(local) ? local : "/";
 }
 
 /** Whether the development mailbox is on (only then is it worth mentioning). */
