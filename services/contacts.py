@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,6 +29,14 @@ from services.models import (
 
 EDITABLE = ("name", "title", "company", "email", "phone", "linkedin_url", "website")
 NOT_FOUND = "No such contact."
+
+
+def mail_address(contact: Contact) -> str:
+    """The contact's email address as mail can be sent to it, or "" when it has no usable one."""
+    try:
+        return validate_email(contact.email, check_deliverability=False).normalized
+    except EmailNotValidError:
+        return ""
 
 
 class PossibleDuplicate(Conflict):

@@ -17,11 +17,10 @@ import uuid
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import notes
+from services import contacts, notes
 from services.db import utcnow
 from services.drafts import zone_of
 from services.errors import Conflict, FieldProblem, Invalid, NotFound
@@ -189,13 +188,6 @@ def _refuse_link_marker(follow_up: FollowUp) -> None:
         raise Invalid(LINK_STILL_MISSING, code="link_missing", fields=fields)
 
 
-def _address_of(contact: Contact) -> str:
-    try:
-        return validate_email(contact.email, check_deliverability=False).normalized
-    except EmailNotValidError:
-        return ""
-
-
 async def approve(
     session: AsyncSession,
     *,
@@ -218,7 +210,7 @@ async def approve(
         await session.flush()
         return follow_up
     contact = await contact_of(session, follow_up=follow_up)
-    address = _address_of(contact)
+    address = contacts.mail_address(contact)
     if not address:
         raise Invalid(
             f"There is no valid email address for {contact.name or 'this contact'}. Add one "

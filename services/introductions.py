@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -86,13 +85,6 @@ async def introducer_name(session: AsyncSession, *, user: User) -> str:
     return (card.name if card else "") or user.name or user.email
 
 
-def _address(contact: Contact) -> str:
-    try:
-        return validate_email(contact.email, check_deliverability=False).normalized
-    except EmailNotValidError:
-        return ""
-
-
 def _check_pair(first: Contact, second: Contact) -> tuple[str, str]:
     """Both addresses, or the problem with the pair in the introducer's words."""
     if first.id == second.id:
@@ -100,7 +92,7 @@ def _check_pair(first: Contact, second: Contact) -> tuple[str, str]:
         raise Invalid(
             detail, code="same_contact", fields=[FieldProblem("other_contact_id", detail)]
         )
-    addresses = (_address(first), _address(second))
+    addresses = (contacts.mail_address(first), contacts.mail_address(second))
     missing = [
         (field, c.name or "This contact")
         for field, c, address in zip(
