@@ -135,7 +135,6 @@ async def answer_request(session: AsyncSession, *, token: str, answer: Answer) -
     if status is not S.waiting:
         raise Gone("This introduction is no longer needed.", code="introduction_closed")
     me.answer, me.answered_at = answer, now
-    introducer = await introducer_name(session, user=found.owner)
     if answer is Answer.no:
         close(intro, S.declined, at=now)
         _notify(
@@ -146,7 +145,7 @@ async def answer_request(session: AsyncSession, *, token: str, answer: Answer) -
         )
     elif other.answer == Answer.yes:
         close(intro, S.introduced, at=now)
-        await _send_introductions(session, found=found, introducer=introducer)
+        await _send_introductions(session, found=found)
         _notify(
             session,
             owner=found.owner,
@@ -161,8 +160,9 @@ def _notify(session: AsyncSession, *, owner: User, kind: str, text: str) -> None
     session.add(Notification(user_id=owner.id, kind=kind, text=text))
 
 
-async def _send_introductions(session: AsyncSession, *, found: _Found, introducer: str) -> None:
+async def _send_introductions(session: AsyncSession, *, found: _Found) -> None:
     """Each of the two gets the other's name and address; replies go to the introducer."""
+    introducer = await introducer_name(session, user=found.owner)
     reply_to = mail.address_with_name(introducer, found.owner.email)
     for to, other in ((found.me, found.other), (found.other, found.me)):
         subject, body = introduction_mail.introduced(
