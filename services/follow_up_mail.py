@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
-from email.utils import formataddr, parseaddr
+from email.utils import parseaddr
 
 import aiosmtplib
 
@@ -17,9 +17,9 @@ from services.mail import (
     SMTP_FAILURES,
     PermanentMailError,
     TemporaryMailError,
+    address_with_name,
     build_message,
     classify_smtp_failure,
-    clean_header,
     smtp_options,
 )
 from services.settings import Settings
@@ -45,11 +45,11 @@ def build_follow_up(settings: Settings, outgoing: Outgoing) -> EmailMessage:
     """The email: from the configured sender under the user's name, replies to the user."""
     sender_address = parseaddr(settings.mail_from)[1]
     return build_message(
-        from_addr=formataddr((clean_header(outgoing.from_name), sender_address)),
+        from_addr=address_with_name(outgoing.from_name, sender_address),
         to_addr=outgoing.to_address,
         subject=outgoing.subject,
         body=outgoing.body,
-        reply_to=formataddr((clean_header(outgoing.from_name), outgoing.reply_to))
+        reply_to=address_with_name(outgoing.from_name, outgoing.reply_to)
         if outgoing.reply_to
         else None,
         message_id=outgoing.message_id,

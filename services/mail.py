@@ -8,7 +8,6 @@ import random
 import uuid
 from collections.abc import Sequence
 from datetime import timedelta
-from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid, parseaddr
 from typing import Any
@@ -42,7 +41,7 @@ def clean_header(value: str) -> str:
 
 def address_with_name(name: str, address: str) -> str:
     """ "Alex Example <alex@example.org>", quoted as headers need, with no line breaks."""
-    return str(Address(display_name=clean_header(name), addr_spec=clean_header(address)))
+    return formataddr((clean_header(name), clean_header(address)))
 
 
 def build_message(
