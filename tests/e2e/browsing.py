@@ -1,5 +1,5 @@
-"""Steps shared by the browser tests: signing in the way a person does, and waiting for the
-service worker before going offline."""
+"""Steps shared by the browser tests: signing in the way a person does, waiting for the service
+worker before going offline, and checking a page fits the phone's width."""
 
 from __future__ import annotations
 
@@ -39,3 +39,9 @@ def wait_for_service_worker(page: Page) -> None:
     if page.evaluate("() => navigator.serviceWorker.controller === null"):
         page.reload()
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+
+
+def no_sideways_scroll(page: Page) -> None:
+    """The page fits the viewport's width: nothing makes a phone scroll sideways."""
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"{page.url} scrolls sideways ({width}px)"

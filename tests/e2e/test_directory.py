@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.browsing import sign_in_by_mail
+from tests.e2e.browsing import no_sideways_scroll, sign_in_by_mail
 from tests.e2e.conftest import LiveServer
 from tests.e2e.door_support import Member, sign_in
 
@@ -92,11 +92,6 @@ def _interests_on_card(page: Page, interests: list[str], *, share: bool) -> None
     expect(page.get_by_text("Your card is saved.")).to_be_visible()
 
 
-def _no_sideways_scroll(page: Page) -> None:
-    width = page.evaluate("() => document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"{page.url} scrolls sideways ({width}px)"
-
-
 def test_opt_in_directory_people_to_meet_and_add(
     live_server: LiveServer, browser: Browser, artifacts: Path
 ) -> None:
@@ -144,7 +139,7 @@ def test_opt_in_directory_people_to_meet_and_add(
         b.get_by_role("button", name="Search").click()
         expect(listed.locator(".directory-person").filter(has_text=a_name)).to_be_visible()
         expect(listed).not_to_contain_text(a_email)  # email is not shared on A's card
-        _no_sideways_scroll(b)
+        no_sideways_scroll(b)
         b.screenshot(path=artifacts / "directory.png", full_page=True)
 
         # B adds A from the suggestion: like a badge scan, and A is told.

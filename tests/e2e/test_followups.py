@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.e2e.browsing import sign_in_by_mail
+from tests.e2e.browsing import no_sideways_scroll, sign_in_by_mail
 from tests.e2e.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -93,11 +93,6 @@ def _screenshot(page: Page, path: Path) -> None:
     )
 
 
-def _no_sideways_scroll(page: Page) -> None:
-    width = page.evaluate("() => document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"{page.url} scrolls sideways ({width}px)"
-
-
 def _review_shows(page: Page, position: int, name: str) -> None:
     expect(page.locator(".review-count")).to_have_text(f"{position} of {len(CONTACTS)}")
     expect(page.get_by_role("heading", level=2, name=name)).to_be_visible()
@@ -118,7 +113,7 @@ def test_review_queue_edit_approve_skip_snooze_and_nothing_unapproved_is_sent(
     _review_shows(page, 1, "Ada Fielding")
     expect(page.get_by_text("met at Rapport Demo Conference")).to_be_visible()
     expect(page.get_by_label("Channel", exact=True)).to_have_value("email")
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
     _screenshot(page, artifacts / "followups-review.png")
 
     # 1: edit the body in place (saved on blur), then approve.
@@ -196,7 +191,7 @@ def test_review_queue_edit_approve_skip_snooze_and_nothing_unapproved_is_sent(
     page.get_by_role("button", name="Prepare drafts").click()
     expect(page.locator(".fu-result")).to_contain_text("No new drafts", timeout=15_000)
     page.set_viewport_size(SMALL)
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
     _screenshot(page, artifacts / "followups-list.png")
 
     # Templates: an unknown placeholder is refused next to its field; chips insert known ones;
@@ -218,7 +213,7 @@ def test_review_queue_edit_approve_skip_snooze_and_nothing_unapproved_is_sent(
     expect(page.locator(".rendered-body")).to_contain_text(
         "Good to meet you at Rapport Demo Conference"
     )
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
     _screenshot(page, artifacts / "followups-templates.png")
     page.get_by_role("button", name="Save template").click()
     expect(page.get_by_role("status").filter(has_text="Template saved.")).to_be_visible()
@@ -236,7 +231,7 @@ def test_review_queue_edit_approve_skip_snooze_and_nothing_unapproved_is_sent(
     page.get_by_label("Email me a daily digest when something is due").check()
     expect(page.get_by_role("status").filter(has_text="daily digest")).to_be_visible()
     assert _call(page, "GET", "/follow-up-settings")["daily_digest"] is True
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
     _screenshot(page, artifacts / "followups-reminders.png")
 
 
@@ -262,7 +257,7 @@ def test_swipes_and_keys_move_through_the_queue_and_the_contact_page_sets_a_cade
     page.goto(live_server.url("/follow-ups/review"))
     _review_shows(page, 1, "Ada Fielding")
     page.set_viewport_size(SMALL)
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
     _screenshot(page, artifacts / "followups-review-small.png")
 
     # J and K browse without acting; the count follows.

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.e2e.browsing import sign_in_by_mail
+from tests.e2e.browsing import no_sideways_scroll, sign_in_by_mail
 from tests.e2e.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -28,11 +28,6 @@ SMALL_PHONE = {**PHONE, "viewport": {"width": 360, "height": 640}}
 INTRODUCER = "attendee3@demo.rapport.example"
 LINK = re.compile(r"https?://\S+/introduction-request#token=[A-Za-z0-9_\-%]+")
 REASON = "You both rebuild old bikes.\nEli has the parts Dana is looking for."
-
-
-def _no_sideways_scroll(page: Page) -> None:
-    width = page.evaluate("() => document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"{page.url} scrolls sideways ({width}px)"
 
 
 def _add_contact(page: Page, live_server: LiveServer, name: str, email: str) -> str:
@@ -77,7 +72,7 @@ def _answer_yes(
         expect(
             page.get_by_text(re.compile(r"This request expires on .+ \(14 days"))
         ).to_be_visible()
-        _no_sideways_scroll(page)
+        no_sideways_scroll(page)
         if screenshot:
             page.screenshot(path=screenshot, full_page=True)
         page.get_by_role("button", name="Yes, introduce us").click()
@@ -106,7 +101,7 @@ def test_introduce_two_contacts_and_both_say_yes(
     page.get_by_label("Introduce to").select_option(value=eli_id)
     page.get_by_label("Why should they meet?").fill(REASON)
     expect(page.get_by_text(f"{eli} has no email address")).to_be_visible()
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
     page.screenshot(path=artifacts / "introduce.png", full_page=True)
     page.get_by_role("link", name=f"Add an email address for {eli}").click()
     email = page.get_by_label("Email")
@@ -124,7 +119,7 @@ def test_introduce_two_contacts_and_both_say_yes(
     expect(page.get_by_role("heading", level=1, name="Introductions")).to_be_visible()
     row = page.locator(".intro-row").filter(has_text=dana)
     expect(row).to_contain_text("Waiting for both")
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
 
     # Each of the two answers from the link in their own mail, in a browser never signed in.
     requests = _mails(live_server, "introduction_request", {dana_email, eli_email})

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
-from tests.e2e.browsing import sign_in_by_mail
+from tests.e2e.browsing import no_sideways_scroll, sign_in_by_mail
 from tests.e2e.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -25,11 +25,6 @@ LEA = "attendee6@demo.rapport.example"  # Léa Nakamura, Acme, Inc.
 KENJI = "attendee7@demo.rapport.example"  # Kenji Rossi, Nordlicht GmbH
 EVENT = "Rapport Demo Conference"
 GOALS = "Pilot customers for heat-pump retrofits in Lyon"
-
-
-def _no_sideways_scroll(page: Page) -> None:
-    width = page.evaluate("() => document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"{page.url} scrolls sideways ({width}px)"
 
 
 def _open_event(page: Page) -> None:
@@ -92,7 +87,7 @@ def test_look_for_a_company_meet_them_and_find_them(
         kenji_there = meet.locator(".directory-person").filter(has_text="Kenji Rossi")
         expect(kenji_there).to_contain_text("You are looking for: Nordlicht GmbH")
         expect(kenji_there).to_contain_text(f"Looking for: {GOALS}")
-        _no_sideways_scroll(jonas)
+        no_sideways_scroll(jonas)
         jonas.screenshot(path=artifacts / "look-for-people-to-meet.png", full_page=True)
         kenji_there.get_by_role("button", name="Add to my contacts").click()
         here = jonas.locator("section", has=jonas.get_by_role("heading", name="Who is here"))
@@ -104,7 +99,7 @@ def test_look_for_a_company_meet_them_and_find_them(
         meet.get_by_role("link", name="your look-for list").click()
         expect(jonas.get_by_role("heading", level=1, name="Who I'm looking for")).to_be_visible()
         expect(entry.locator(".look-for-found")).to_have_text("Found: Kenji Rossi")
-        _no_sideways_scroll(jonas)
+        no_sideways_scroll(jonas)
         jonas.screenshot(path=artifacts / "look-for-found.png", full_page=True)
         entry.get_by_role("link", name="Kenji Rossi").click()
         jonas.wait_for_url(re.compile(r"/contacts/[0-9a-f-]+$"))
@@ -144,7 +139,7 @@ def test_what_was_typed_stays_when_saving_fails(
     expect(page.locator(".field-error")).to_have_text("Already on your list.")
     expect(page.get_by_label("Who or what")).to_have_value("battery RECYCLING")
     expect(page.locator(".look-for")).to_have_count(1)
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
     page.screenshot(path=artifacts / "look-for-360.png", full_page=True)
 
     # Ticked off by hand, and taken off the list.

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.e2e.browsing import sign_in_by_mail
+from tests.e2e.browsing import no_sideways_scroll, sign_in_by_mail
 from tests.e2e.conftest import CHROMIUM_ARGS, LiveServer
 from tests.e2e.fake_camera import qr_camera_file
 from tests.support import chromium_path
@@ -65,11 +65,6 @@ def _fill_card(page: Page, *, headline: str, phone: str, share_email: bool) -> N
 def _screenshot(page: Page, path: Path) -> None:
     """The whole page, with the bottom navigation where it ends up after scrolling down."""
     page.screenshot(path=path, full_page=True, style=".app-nav { position: static; }")
-
-
-def _no_sideways_scroll(page: Page) -> None:
-    width = page.evaluate("() => document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"{page.url} scrolls sideways ({width}px)"
 
 
 def test_two_phones_exchange_cards_take_a_note_and_find_it_again(
@@ -132,7 +127,7 @@ def test_two_phones_exchange_cards_take_a_note_and_find_it_again(
         a.get_by_label("By").fill("2030-01-15")
         expect(a.locator(".save-state")).to_have_text("Saved", timeout=10_000)
         a.set_viewport_size(SMALL)
-        _no_sideways_scroll(a)
+        no_sideways_scroll(a)
         _screenshot(a, artifacts / "people-quick-capture.png")
         a.set_viewport_size(PHONE["viewport"])
         saved = a.evaluate(
@@ -168,7 +163,7 @@ def test_two_phones_exchange_cards_take_a_note_and_find_it_again(
         expect(hit).to_contain_text("Your note:")
         expect(hit.locator("mark").first).to_have_text(re.compile("battery", re.I))
         a.set_viewport_size(SMALL)
-        _no_sideways_scroll(a)
+        no_sideways_scroll(a)
         _screenshot(a, artifacts / "people-contacts.png")
 
         hit.get_by_role("link", name=B_NAME).click()
@@ -176,7 +171,7 @@ def test_two_phones_exchange_cards_take_a_note_and_find_it_again(
         expect(a.get_by_text(NOTE)).to_be_visible()
         expect(a.get_by_text("Send the pilot plant report")).to_be_visible()
         expect(a.get_by_text("Met at Rapport Demo Conference", exact=False)).to_be_visible()
-        _no_sideways_scroll(a)
+        no_sideways_scroll(a)
         _screenshot(a, artifacts / "people-contact.png")
 
         # Editing the note later changes that note (PATCH on its version), no second note.

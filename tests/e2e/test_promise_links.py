@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.e2e.browsing import sign_in_by_mail
+from tests.e2e.browsing import no_sideways_scroll, sign_in_by_mail
 from tests.e2e.conftest import LiveServer
-from tests.e2e.test_followups import _call, _no_sideways_scroll, _screenshot
+from tests.e2e.test_followups import _call, _screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -79,7 +79,7 @@ def test_a_promise_link_reaches_the_draft_and_a_draft_saying_link_waits_for_one(
     assert [(p["text"], p["link"]) for p in _promises_of(page, mira)] == [
         ("Send the slides", SLIDES)
     ]
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
     page.get_by_role("button", name="Done").click()
     shown = page.get_by_role("link", name=SLIDES)
     expect(shown).to_have_attribute("href", SLIDES)
@@ -111,7 +111,7 @@ def test_a_promise_link_reaches_the_draft_and_a_draft_saying_link_waits_for_one(
     expect(page.get_by_role("heading", level=2, name="Jonas Weber")).to_be_visible()
     drafts = {f["contact"]["name"]: f for f in _call(page, "GET", "/follow-ups")["items"]}
     assert drafts["Jonas Weber"]["status"] == "draft"
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
     _screenshot(page, artifacts / "promise-link-refused.png")
 
     message.fill(message.input_value().replace("[link]", REPORT))
@@ -153,5 +153,5 @@ def test_a_promise_link_reaches_the_draft_and_a_draft_saying_link_waits_for_one(
         "Share the recording": RECORDING,
         "Send the pricing sheet": "https://example.org/pricing",
     }
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
     _screenshot(page, artifacts / "promise-links-list.png")
