@@ -7,7 +7,7 @@ from fastapi import APIRouter, Response, status
 from api.deps import SESSION_COOKIE, CurrentUser, DbSession, SettingsDep
 from api.errors import ERROR_RESPONSES
 from schemas.account import AccountExport, DeleteAccountIn, DeletePreviewOut
-from services import account_export, accounts
+from services.accounts import deletion, export
 
 router = APIRouter(prefix="/me", tags=["account"], responses=ERROR_RESPONSES)
 
@@ -22,7 +22,7 @@ router = APIRouter(prefix="/me", tags=["account"], responses=ERROR_RESPONSES)
     responses={200: {"model": AccountExport}},
 )
 async def export_all(user: CurrentUser, db: DbSession) -> Response:
-    document = AccountExport.model_validate(await account_export.export_account(db, user=user))
+    document = AccountExport.model_validate(await export.export_account(db, user=user))
     day = document.exported_at.date().isoformat()
     return Response(
         document.model_dump_json(indent=2),
@@ -40,7 +40,7 @@ async def export_all(user: CurrentUser, db: DbSession) -> Response:
     summary="What deleting my account would remove",
 )
 async def delete_preview(user: CurrentUser, db: DbSession) -> DeletePreviewOut:
-    return DeletePreviewOut.model_validate(await accounts.deletion_preview(db, user=user))
+    return DeletePreviewOut.model_validate(await deletion.deletion_preview(db, user=user))
 
 
 @router.post(
@@ -58,7 +58,7 @@ async def delete_account(
     db: DbSession,
     settings: SettingsDep,
 ) -> None:
-    await accounts.delete_account(
+    await deletion.delete_account(
         db, user=user, confirm_email=data.confirm_email, delete_my_events=data.delete_my_events
     )
     response.delete_cookie(

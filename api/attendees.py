@@ -10,9 +10,9 @@ from api.deps import AttendeeAccess, DbSession, OrganizerAccess, Paging, StaffAc
 from api.errors import ERROR_RESPONSES
 from schemas.attendees import AttendeeOut, BadgeOut, ImportReport
 from schemas.common import Page
-from services import attendees, badges
-from services.attendee_csv import MAX_BYTES
 from services.errors import Invalid
+from services.events import attendees, badges
+from services.events.attendee_csv import MAX_BYTES
 
 router = APIRouter(prefix="/events/{event_id}", tags=["attendees"], responses=ERROR_RESPONSES)
 

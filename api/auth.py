@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request, Response, status
 from api.deps import SESSION_COOKIE, CurrentSession, DbSession, SettingsDep, client_ip
 from api.errors import ERROR_RESPONSES
 from schemas.auth import MeOut, SignedIn, SignInAccepted, SignInRequest, VerifyIn
-from services import auth
+from services.auth import signin
 
 router = APIRouter(prefix="/auth", tags=["auth"], responses=ERROR_RESPONSES)
 
@@ -21,7 +21,7 @@ router = APIRouter(prefix="/auth", tags=["auth"], responses=ERROR_RESPONSES)
     "Limited per address and per client IP (429 with Retry-After).",
 )
 async def request_sign_in(data: SignInRequest, request: Request, db: DbSession) -> SignInAccepted:
-    await auth.request_sign_in(
+    await signin.request_sign_in(
         db, email=data.email, next_path=data.next, requested_ip=client_ip(request)
     )
     return SignInAccepted(
@@ -38,7 +38,7 @@ async def request_sign_in(data: SignInRequest, request: Request, db: DbSession) 
 async def verify(
     data: VerifyIn, response: Response, db: DbSession, settings: SettingsDep
 ) -> SignedIn:
-    new = await auth.redeem_login_link(db, token=data.token)
+    new = await signin.redeem_login_link(db, token=data.token)
     response.set_cookie(
         SESSION_COOKIE,
         new.token,
@@ -74,7 +74,7 @@ async def me(signed_in: CurrentSession) -> MeOut:
 async def sign_out(
     signed_in: CurrentSession, response: Response, db: DbSession, settings: SettingsDep
 ) -> None:
-    await auth.close_session(db, session_id=signed_in.session.id)
+    await signin.close_session(db, session_id=signed_in.session.id)
     response.delete_cookie(
         SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=settings.secure_cookies
     )

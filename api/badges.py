@@ -13,8 +13,8 @@ from fastapi.responses import StreamingResponse
 from api.deps import DbSession, OrganizerAccess
 from api.errors import ERROR_RESPONSES
 from schemas.badges import BadgeLayout, BadgePdfIn, IssuedBadgeOut
-from services import badges
-from services.badge_pdf import BadgeFace, render_badges_pdf
+from services.events import badges
+from services.events.badge_pdf import BadgeFace, render_badges_pdf
 
 router = APIRouter(prefix="/events/{event_id}", tags=["badges"], responses=ERROR_RESPONSES)
 PDF: dict[int | str, dict[str, Any]] = {200: {"content": {"application/pdf": {}}}}

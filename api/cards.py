@@ -9,8 +9,8 @@ from fastapi import APIRouter, File, Response, UploadFile
 from api.deps import CurrentUser, DbSession
 from api.errors import ERROR_RESPONSES
 from schemas.cards import CardIn, CardOut, CardSettingsIn, SharedCardOut
-from services import cards
 from services.errors import NotFound
+from services.people import cards
 
 router = APIRouter(prefix="/me/card", tags=["cards"], responses=ERROR_RESPONSES)
 

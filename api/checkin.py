@@ -28,15 +28,12 @@ from schemas.checkin import (
     UndoIn,
 )
 from schemas.common import Page
-from services import (
-    badges,
-    checkin,
-    checkin_log,
-    checkin_records,
-    checkin_settings,
-    checkin_stats,
-)
-from services.badge_pdf import render_poster_pdf
+from services.door import checkin, records
+from services.door import log as checkin_log
+from services.door import settings as door_settings
+from services.door import stats as door_stats
+from services.events import badges
+from services.events.badge_pdf import render_poster_pdf
 from services.models import Attendee, CheckIn, CheckInMethod, DoorSettings, Event
 
 router = APIRouter(prefix="/events/{event_id}", tags=["check-in"], responses=ERROR_RESPONSES)
@@ -66,9 +63,9 @@ def _settings_out(event: Event, settings: DoorSettings) -> DoorSettingsOut:
     return DoorSettingsOut(
         opens_minutes_before_start=settings.opens_minutes_before_start,
         closes_minutes_after_end=settings.closes_minutes_after_end,
-        window=checkin_settings.check_in_window(event, settings),
+        window=door_settings.check_in_window(event, settings),
         self_check_in_enabled=settings.self_check_in_enabled,
-        poster_url=checkin_settings.poster_url(settings.poster_token)
+        poster_url=door_settings.poster_url(settings.poster_token)
         if settings.poster_token
         else None,
         poster_rotated_at=settings.poster_rotated_at,
@@ -132,7 +129,7 @@ async def find_at_door(
     q: Annotated[str, Query(min_length=1, max_length=100, description="Name, email, company")],
     limit: Annotated[int, Query(ge=1, le=50)] = 20,
 ) -> list[DoorAttendeeOut]:
-    found = await checkin_records.find_at_door(db, event=access.event, query=q, limit=limit)
+    found = await records.find_at_door(db, event=access.event, query=q, limit=limit)
     return [
         DoorAttendeeOut(
             attendee=checkin_log.attendee_brief(a),
@@ -153,7 +150,7 @@ async def list_check_ins(
     paging: Paging,
     include_undone: Annotated[bool, Query(description="Also list undone check-ins")] = False,
 ) -> Page[CheckInOut]:
-    rows, total = await checkin_records.list_check_ins(
+    rows, total = await records.list_check_ins(
         db,
         event=access.event,
         include_undone=include_undone,
@@ -178,7 +175,7 @@ async def list_check_ins(
 async def undo_check_in(
     check_in_id: uuid.UUID, data: UndoIn, access: StaffAccess, user: CurrentUser, db: DbSession
 ) -> CheckInOut:
-    check_in, attendee = await checkin_records.undo_check_in(
+    check_in, attendee = await records.undo_check_in(
         db, event=access.event, check_in_id=check_in_id, by_user=user, reason=data.reason
     )
     return _check_in_out(check_in, attendee)
@@ -192,7 +189,7 @@ async def undo_check_in(
 )
 async def stats(access: StaffAccess, db: DbSession, response: Response) -> CheckInStats:
     response.headers.update(NO_STORE)
-    return await checkin_stats.check_in_stats(db, event=access.event)
+    return await door_stats.check_in_stats(db, event=access.event)
 
 
 @router.get(
@@ -211,7 +208,7 @@ async def stats_stream(
     request: Request,
     max_seconds: Annotated[int, Query(ge=1, le=1800)] = 600,
 ) -> StreamingResponse:
-    updates = checkin_stats.stats_updates(
+    updates = door_stats.stats_updates(
         request.app.state.sessionmaker,
         event_id=access.event.id,
         user=user,
@@ -239,8 +236,8 @@ async def stats_stream(
     responses=SVG,
 )
 async def arrivals_chart(access: StaffAccess, db: DbSession) -> Response:
-    figures = await checkin_stats.check_in_stats(db, event=access.event)
-    svg = checkin_stats.arrivals_svg(figures, title=access.event.name)
+    figures = await door_stats.check_in_stats(db, event=access.event)
+    svg = door_stats.arrivals_svg(figures, title=access.event.name)
     return Response(svg, media_type="image/svg+xml", headers=NO_STORE)
 
 
@@ -253,7 +250,7 @@ async def arrivals_chart(access: StaffAccess, db: DbSession) -> Response:
     responses=CSV,
 )
 async def export_csv(access: OrganizerAccess, db: DbSession) -> Response:
-    data = await checkin_stats.check_in_csv(db, event=access.event)
+    data = await door_stats.check_in_csv(db, event=access.event)
     return Response(
         data,
         media_type="text/csv; charset=utf-8",
@@ -267,7 +264,7 @@ async def export_csv(access: OrganizerAccess, db: DbSession) -> Response:
     summary="Check-in window and self check-in (organizers)",
 )
 async def get_settings(access: OrganizerAccess, db: DbSession) -> DoorSettingsOut:
-    settings = await checkin_settings.door_settings(db, event_id=access.event.id)
+    settings = await door_settings.door_settings(db, event_id=access.event.id)
     return _settings_out(access.event, settings)
 
 
@@ -282,7 +279,7 @@ async def get_settings(access: OrganizerAccess, db: DbSession) -> DoorSettingsOu
 async def update_settings(
     data: DoorSettingsPatch, access: OrganizerAccess, db: DbSession
 ) -> DoorSettingsOut:
-    settings = await checkin_settings.update_door_settings(db, event=access.event, data=data)
+    settings = await door_settings.update_door_settings(db, event=access.event, data=data)
     return _settings_out(access.event, settings)
 
 
@@ -292,7 +289,7 @@ async def update_settings(
     summary="New door poster; the old one stops working at once (organizers)",
 )
 async def rotate_poster(access: OrganizerAccess, db: DbSession) -> DoorSettingsOut:
-    settings = await checkin_settings.rotate_poster(db, event=access.event)
+    settings = await door_settings.rotate_poster(db, event=access.event)
     return _settings_out(access.event, settings)
 
 
@@ -303,7 +300,7 @@ async def rotate_poster(access: OrganizerAccess, db: DbSession) -> DoorSettingsO
     responses=SVG,
 )
 async def poster_svg(access: OrganizerAccess, db: DbSession) -> Response:
-    url = await checkin_settings.current_poster_url(db, event=access.event)
+    url = await door_settings.current_poster_url(db, event=access.event)
     return Response(badges.qr_svg(url), media_type="image/svg+xml", headers=NO_STORE)
 
 
@@ -314,7 +311,7 @@ async def poster_svg(access: OrganizerAccess, db: DbSession) -> Response:
     responses=PDF,
 )
 async def poster_pdf(access: OrganizerAccess, db: DbSession) -> Response:
-    url = await checkin_settings.current_poster_url(db, event=access.event)
+    url = await door_settings.current_poster_url(db, event=access.event)
     pdf = render_poster_pdf(event_name=access.event.name, url=url)
     return Response(
         pdf,

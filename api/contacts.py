@@ -27,10 +27,10 @@ from schemas.contacts import (
     OnDuplicate,
 )
 from schemas.notes import PromiseOut
-from services import contact_export, contact_files, contacts, exchange, notes
-from services.contact_csv import FORMATS
 from services.errors import Invalid
 from services.models import Contact, User
+from services.people import contact_export, contact_files, contacts, exchange, notes
+from services.people.contact_csv import FORMATS
 
 router = APIRouter(prefix="/contacts", tags=["contacts"], responses=ERROR_RESPONSES)
 DUPLICATE: dict[int | str, dict[str, Any]] = {

@@ -12,13 +12,14 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import access, auth
-from services.access import EventAccess
+from services.auth import signin
+from services.auth.tokens import same
 from services.db import write_intent
 from services.errors import Forbidden, Unauthorized
+from services.events import access
+from services.events.access import EventAccess
 from services.models import User, UserSession
 from services.settings import Settings, get_settings
-from services.tokens import same
 
 SESSION_COOKIE = "rapport_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -58,7 +59,7 @@ async def _signed_in(request: Request, db: DbSession) -> SignedIn | None:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    found = await auth.session_for_token(db, token)
+    found = await signin.session_for_token(db, token)
     if found is None:
         return None
     user, user_session = found

@@ -18,7 +18,7 @@ from schemas.directory import (
     SuggestionOut,
 )
 from schemas.exchange import ScanOut
-from services import directory
+from services.network import directory
 
 router = APIRouter(prefix="/events/{event_id}", tags=["directory"], responses=ERROR_RESPONSES)
 

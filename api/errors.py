@@ -12,8 +12,9 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from schemas.common import BLANK, ErrorOut, FieldError
-from services import access, contacts
 from services.errors import DomainError
+from services.events import access
+from services.people import contacts
 
 log = logging.getLogger("rapport.api")
 

@@ -8,7 +8,7 @@ from api.deps import CurrentUser, DbSession, EventMemberAccess, OrganizerAccess,
 from api.errors import ERROR_RESPONSES
 from schemas.common import Page
 from schemas.events import EventIn, EventOut, EventPatch, MyEventOut, StaffInviteIn, StaffOut
-from services import events
+from services.events import events
 
 router = APIRouter(prefix="/events", tags=["events"], responses=ERROR_RESPONSES)
 

@@ -12,7 +12,7 @@ from api.errors import ERROR_RESPONSES
 from schemas.common import Page
 from schemas.contacts import ContactOut
 from schemas.exchange import NotificationOut, PersonIn, ScanIn, ScanOut, ShareOut
-from services import exchange
+from services.people import exchange
 
 router = APIRouter(tags=["exchange"], responses=ERROR_RESPONSES)
 

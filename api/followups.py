@@ -32,7 +32,7 @@ from schemas.followups import (
     TemplatePatch,
     TransitionOut,
 )
-from services import delivery, drafts, followup_views, followups, templates
+from services.followups import delivery, drafts, queue, templates, views
 from services.models import Contact, FollowUp
 
 templates_router = APIRouter(
@@ -70,13 +70,13 @@ def follow_up_out(follow_up: FollowUp, contact: Contact) -> FollowUpOut:
             "sent_at": follow_up.sent_at,
             "status_changed_at": follow_up.status_changed_at,
             "created_at": follow_up.created_at,
-            "handover_url": followups.handover_url(follow_up, contact),
+            "handover_url": queue.handover_url(follow_up, contact),
         }
     )
 
 
 async def _one_out(db: AsyncSession, follow_up: FollowUp) -> FollowUpOut:
-    return follow_up_out(follow_up, await followups.contact_of(db, follow_up=follow_up))
+    return follow_up_out(follow_up, await queue.contact_of(db, follow_up=follow_up))
 
 
 # --- Templates -------------------------------------------------------------------------------
@@ -175,10 +175,10 @@ async def list_follow_ups(
     status_: Annotated[StatusName | None, Query(alias="status")] = None,
     event_id: uuid.UUID | None = None,
 ) -> Page[FollowUpOut]:
-    items, total = await followup_views.list_follow_ups(
+    items, total = await views.list_follow_ups(
         db, owner=user, status=status_, event_id=event_id, limit=paging.limit, offset=paging.offset
     )
-    contacts = await followup_views.contacts_of(db, follow_ups=items)
+    contacts = await views.contacts_of(db, follow_ups=items)
     return Page(
         items=[follow_up_out(f, contacts[f.contact_id]) for f in items],
         total=total,
@@ -191,7 +191,7 @@ async def list_follow_ups(
 async def review_next(
     user: CurrentUser, db: DbSession, event_id: uuid.UUID | None = None
 ) -> ReviewOut:
-    slot = await followup_views.review_next(db, owner=user, event_id=event_id)
+    slot = await views.review_next(db, owner=user, event_id=event_id)
     return ReviewOut(
         item=await _one_out(db, slot.item) if slot.item else None,
         position=slot.position,
@@ -213,9 +213,7 @@ async def queue_health(_operator: OperatorUser, db: DbSession) -> QueueHealthOut
 
 @router.get("/{follow_up_id}", response_model=FollowUpOut, summary="One follow-up")
 async def get_follow_up(follow_up_id: uuid.UUID, user: CurrentUser, db: DbSession) -> FollowUpOut:
-    return await _one_out(
-        db, await followups.get_follow_up(db, owner=user, follow_up_id=follow_up_id)
-    )
+    return await _one_out(db, await queue.get_follow_up(db, owner=user, follow_up_id=follow_up_id))
 
 
 @router.get(
@@ -226,11 +224,8 @@ async def get_follow_up(follow_up_id: uuid.UUID, user: CurrentUser, db: DbSessio
 async def follow_up_history(
     follow_up_id: uuid.UUID, user: CurrentUser, db: DbSession
 ) -> list[TransitionOut]:
-    follow_up = await followups.get_follow_up(db, owner=user, follow_up_id=follow_up_id)
-    return [
-        TransitionOut.model_validate(t)
-        for t in await followup_views.history(db, follow_up=follow_up)
-    ]
+    follow_up = await queue.get_follow_up(db, owner=user, follow_up_id=follow_up_id)
+    return [TransitionOut.model_validate(t) for t in await views.history(db, follow_up=follow_up)]
 
 
 @router.patch(
@@ -241,7 +236,7 @@ async def follow_up_history(
 async def edit_follow_up(
     follow_up_id: uuid.UUID, data: FollowUpPatch, user: CurrentUser, db: DbSession
 ) -> FollowUpOut:
-    follow_up = await followups.edit(
+    follow_up = await queue.edit(
         db, owner=user, follow_up_id=follow_up_id, **data.model_dump(exclude_unset=True)
     )
     return await _one_out(db, follow_up)
@@ -255,7 +250,7 @@ async def edit_follow_up(
 async def approve_follow_up(
     follow_up_id: uuid.UUID, user: CurrentUser, db: DbSession, data: ApproveIn | None = None
 ) -> FollowUpOut:
-    follow_up = await followups.approve(
+    follow_up = await queue.approve(
         db, owner=user, follow_up_id=follow_up_id, send_at=data.send_at if data else None
     )
     return await _one_out(db, follow_up)
@@ -263,7 +258,7 @@ async def approve_follow_up(
 
 @router.post("/{follow_up_id}/skip", response_model=FollowUpOut, summary="Do not send this draft")
 async def skip_follow_up(follow_up_id: uuid.UUID, user: CurrentUser, db: DbSession) -> FollowUpOut:
-    return await _one_out(db, await followups.skip(db, owner=user, follow_up_id=follow_up_id))
+    return await _one_out(db, await queue.skip(db, owner=user, follow_up_id=follow_up_id))
 
 
 @router.post(
@@ -272,7 +267,7 @@ async def skip_follow_up(follow_up_id: uuid.UUID, user: CurrentUser, db: DbSessi
 async def snooze_follow_up(
     follow_up_id: uuid.UUID, user: CurrentUser, db: DbSession, data: SnoozeIn | None = None
 ) -> FollowUpOut:
-    follow_up = await followups.snooze(
+    follow_up = await queue.snooze(
         db, owner=user, follow_up_id=follow_up_id, until=data.until if data else None
     )
     return await _one_out(db, follow_up)
@@ -284,7 +279,7 @@ async def snooze_follow_up(
 async def cancel_follow_up(
     follow_up_id: uuid.UUID, user: CurrentUser, db: DbSession
 ) -> FollowUpOut:
-    return await _one_out(db, await followups.cancel(db, owner=user, follow_up_id=follow_up_id))
+    return await _one_out(db, await queue.cancel(db, owner=user, follow_up_id=follow_up_id))
 
 
 @router.post(
@@ -295,7 +290,7 @@ async def cancel_follow_up(
 async def reopen_follow_up(
     follow_up_id: uuid.UUID, user: CurrentUser, db: DbSession
 ) -> FollowUpOut:
-    return await _one_out(db, await followups.reopen(db, owner=user, follow_up_id=follow_up_id))
+    return await _one_out(db, await queue.reopen(db, owner=user, follow_up_id=follow_up_id))
 
 
 @router.post(
@@ -306,4 +301,4 @@ async def reopen_follow_up(
 async def mark_follow_up_sent(
     follow_up_id: uuid.UUID, user: CurrentUser, db: DbSession
 ) -> FollowUpOut:
-    return await _one_out(db, await followups.mark_sent(db, owner=user, follow_up_id=follow_up_id))
+    return await _one_out(db, await queue.mark_sent(db, owner=user, follow_up_id=follow_up_id))

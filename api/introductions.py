@@ -19,10 +19,10 @@ from schemas.introductions import (
     PartyOut,
     RequestTokenIn,
 )
-from services import introduction_answers, introductions
-from services.introduction_answers import RequestView
-from services.introductions import IntroductionView
 from services.models import Answer, IntroductionStatus
+from services.network import introduction_answers, introductions
+from services.network.introduction_answers import RequestView
+from services.network.introductions import IntroductionView
 
 router = APIRouter(tags=["introductions"], responses=ERROR_RESPONSES)
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response, status
 from api.deps import CurrentUser, DbSession
 from api.errors import ERROR_RESPONSES
 from schemas.look_for import FoundOut, LookForIn, LookForOut, LookForPatch
-from services import look_for
+from services.network import look_for
 
 router = APIRouter(prefix="/look-for", tags=["look-for"], responses=ERROR_RESPONSES)
 

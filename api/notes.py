@@ -18,7 +18,7 @@ from schemas.notes import (
     PromiseOut,
     PromisePatch,
 )
-from services import notes
+from services.people import notes
 
 router = APIRouter(tags=["notes"], responses=ERROR_RESPONSES)
 

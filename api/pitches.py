@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.deps import CurrentUser, DbSession
 from api.errors import ERROR_RESPONSES
 from schemas.pitches import PitchIn, PitchOut, PitchPatch
-from services import cards, pitches
 from services.models import Pitch, User
+from services.people import cards, pitches
 
 router = APIRouter(prefix="/pitches", tags=["pitches"], responses=ERROR_RESPONSES)
 

@@ -20,7 +20,7 @@ from schemas.reminders import (
     PreferencesPatch,
     ReminderOut,
 )
-from services import reminders
+from services.followups import reminders
 from services.models import User
 
 router = APIRouter(tags=["staying in touch"], responses=ERROR_RESPONSES)

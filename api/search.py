@@ -10,7 +10,7 @@ from api.deps import CurrentUser, DbSession
 from api.errors import ERROR_RESPONSES
 from schemas.contacts import ContactOut
 from schemas.search import SearchHitOut, SearchOut
-from services import search
+from services.people import search
 
 router = APIRouter(tags=["search"], responses=ERROR_RESPONSES)
 

@@ -21,7 +21,9 @@ from schemas.sync import (
     SyncBatchIn,
     SyncBatchOut,
 )
-from services import door_offline, sync, sync_notes
+from services.door import offline
+from services.sync import batch
+from services.sync import notes as sync_notes
 
 router = APIRouter(responses=ERROR_RESPONSES)
 NO_STORE = {"Cache-Control": "no-store"}
@@ -56,7 +58,7 @@ def _conflict_out(row: sync_notes.ConflictRow) -> NoteConflictOut:
     "whose answer was lost can simply be sent again. See docs/offline.md.",
 )
 async def upload(data: SyncBatchIn, user: CurrentUser, db: DbSession) -> SyncBatchOut:
-    return await sync.apply_batch(db, user=user, data=data)
+    return await batch.apply_batch(db, user=user, data=data)
 
 
 @router.get(
@@ -70,7 +72,7 @@ async def operation_types(user: CurrentUser) -> list[OperationTypeOut]:
         OperationTypeOut(
             type=t.name, description=t.description, payload_schema=t.payload.model_json_schema()
         )
-        for t in sync.operation_types()
+        for t in batch.operation_types()
     ]
 
 
@@ -115,7 +117,7 @@ async def resolve_note_conflict(
 )
 async def offline_pack(access: StaffAccess, db: DbSession, response: Response) -> OfflinePackOut:
     response.headers.update(NO_STORE)
-    return await door_offline.offline_pack(db, event=access.event)
+    return await offline.offline_pack(db, event=access.event)
 
 
 @router.post(
@@ -132,7 +134,7 @@ async def offline_pack(access: StaffAccess, db: DbSession, response: Response) -
 async def offline_scans(
     data: OfflineScansIn, access: StaffAccess, user: CurrentUser, db: DbSession
 ) -> OfflineScansOut:
-    return await door_offline.apply_offline_scans(
+    return await offline.apply_offline_scans(
         db, event=access.event, by_user=user, device=data.device, scans=data.scans
     )
 
@@ -149,4 +151,4 @@ async def door_conflicts(
     access: StaffAccess, db: DbSession, response: Response
 ) -> DoorConflictsOut:
     response.headers.update(NO_STORE)
-    return await door_offline.door_conflicts(db, event=access.event)
+    return await offline.door_conflicts(db, event=access.event)

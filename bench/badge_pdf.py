@@ -4,7 +4,7 @@
 
 Seeds a SQLite file with an event of N attendees (names in Latin with accents, Greek,
 Cyrillic, and some very long ones) and runs the same service the API calls,
-services.badges.badges_pdf, once per layout (A6, A4x4, A4x8). Peak memory is the process's
+services.events.badges.badges_pdf, once per layout (A6, A4x4, A4x8). Peak memory is the process's
 maximum resident set size (getrusage), which includes Python and the imports. Targets: under
 10 s and under 300 MB. The last line printed is one JSON object with the figures.
 """
@@ -28,10 +28,10 @@ from sqlalchemy import insert
 
 from bench.checkin_common import migrate
 from schemas.badges import BadgeLayout
-from services import badges
+from services.auth.tokens import new_token
 from services.db import create_engine, create_sessionmaker, utcnow
+from services.events import badges
 from services.models import Attendee, Badge, Event, User
-from services.tokens import new_token
 
 NAMES = [
     "Zoë Ångström",

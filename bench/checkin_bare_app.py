@@ -23,9 +23,9 @@ from fastapi import FastAPI, HTTPException, Request
 from pydantic import BaseModel
 from sqlalchemy import text
 
-from services.auth import SESSION_PURPOSE
+from services.auth.signin import SESSION_PURPOSE
+from services.auth.tokens import same, token_hash
 from services.db import create_engine, create_sessionmaker, utcnow
-from services.tokens import same, token_hash
 
 
 class InsertIn(BaseModel):

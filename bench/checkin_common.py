@@ -22,11 +22,11 @@ from alembic.config import Config
 from sqlalchemy import insert
 
 from alembic import command
-from services import auth
-from services.badges import BADGE_TOKEN_BYTES
+from services.auth import signin
+from services.auth.tokens import new_token
 from services.db import create_engine, create_sessionmaker, utcnow
+from services.events.badges import BADGE_TOKEN_BYTES
 from services.models import Attendee, Badge, Event, EventMember, EventRole, User
-from services.tokens import new_token
 
 ROOT = Path(__file__).resolve().parent.parent
 LUA = ROOT / "bench" / "checkin_scan.lua"
@@ -67,7 +67,7 @@ async def seed(url: str, *, badges_count: int) -> Seeded:
         session.add(event)
         await session.flush()
         session.add(EventMember(event_id=event.id, user_id=staff.id, role=EventRole.staff))
-        opened = await auth.open_session(session, user=staff)
+        opened = await signin.open_session(session, user=staff)
         await session.commit()
         tokens = []
         for start in range(0, badges_count, 2000):

@@ -5,8 +5,9 @@ how many messages a worker killed with SIGKILL mid-run causes to be delivered tw
         [--database-url postgresql+asyncpg://postgres@127.0.0.1:5432/postgres]
 
 The database is a fresh one (a temporary SQLite file, or a new database on the PostgreSQL server
-given), built by Alembic. Throughput: aiosmtpd runs as its own process (a Sink), and one worker
-(services.delivery.deliver_follow_ups in a loop, as services.worker runs it) drains the queue.
+given), built by Alembic. Throughput: aiosmtpd runs as its own process (a Sink), and one
+worker (services.followups.delivery.deliver_follow_ups in a loop, as services.worker runs it)
+drains the queue.
 Crash runs: each seeds 1,000 messages, starts `python -m tests.delivery_worker`, kills it with
 SIGKILL once a third are delivered, starts a new one, and counts Message-IDs received twice.
 The last line printed is a JSON object with the figures.
@@ -29,12 +30,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import delete, text  # noqa: E402
-
-from services import delivery  # noqa: E402
-from services.db import create_engine, create_sessionmaker  # noqa: E402
-from services.models import FollowUp  # noqa: E402
-from services.settings import get_settings  # noqa: E402
-from tests import support  # noqa: E402
 from tests.services.delivery_support import (  # noqa: E402
     count_by_status,
     free_port,
@@ -42,6 +37,12 @@ from tests.services.delivery_support import (  # noqa: E402
     settings_for,
     smtp_server,
 )
+
+from services.db import create_engine, create_sessionmaker  # noqa: E402
+from services.followups import delivery  # noqa: E402
+from services.models import FollowUp  # noqa: E402
+from services.settings import get_settings  # noqa: E402
+from tests import support  # noqa: E402
 
 
 def fresh_database(server_url: str | None, folder: str) -> str:

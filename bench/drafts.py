@@ -6,9 +6,9 @@ a follow-up for every one of them take?
         [--database-url postgresql+asyncpg://postgres@127.0.0.1:5432/postgres]
 
 The database is a fresh one built by Alembic (a temporary SQLite file unless a PostgreSQL server
-is given), analyzed after seeding. Timed: services.drafts.draft_for_event in one transaction,
-commit included; then a second run, which must add nothing. The last line printed is a JSON
-object with the figures.
+is given), analyzed after seeding. Timed: services.followups.drafts.draft_for_event in one
+transaction, commit included; then a second run, which must add nothing. The last line printed
+is a JSON object with the figures.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, insert, select, text  # noqa: E402
 
-from services import drafts  # noqa: E402
 from services.db import create_engine, create_sessionmaker, utcnow  # noqa: E402
+from services.followups import drafts  # noqa: E402
 from services.models import (  # noqa: E402
     Contact,
     Event,

@@ -1,5 +1,6 @@
 """Search benchmark: one user with 10,000 notes (on 1,000 contacts), seeded through the services;
-measures services.search.search_contacts (the service function, not HTTP) for a mix of queries.
+measures services.people.search.search_contacts (the service function, not HTTP) for a mix of
+queries.
 
     .venv/bin/python bench/search.py                       # SQLite (a temporary file)
     .venv/bin/python bench/search.py --postgres postgresql+asyncpg://postgres@127.0.0.1:5432/x
@@ -25,9 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from schemas.contacts import ContactIn
 from schemas.notes import NoteIn
-from services import contacts, notes, search
 from services.db import create_engine, create_sessionmaker
 from services.models import User
+from services.people import contacts, notes, search
 from tests import support
 
 WORDS = [
@@ -190,7 +191,7 @@ async def run(
         "database": url.split(":", 1)[0],
         "contacts": contacts_n,
         "notes": contacts_n * notes_per_contact,
-        "measured": "services.search.search_contacts",
+        "measured": "services.people.search.search_contacts",
         "seed_seconds": round(seeded, 1),
         **figures,
     }

@@ -30,11 +30,12 @@ from sqlalchemy import insert
 
 from bench.checkin_common import migrate
 from schemas.sync import SyncBatchIn
-from services import door_offline, sync
-from services.badges import BADGE_TOKEN_BYTES
+from services.auth.tokens import new_token
 from services.db import create_engine, create_sessionmaker, utcnow
+from services.door import offline
+from services.events.badges import BADGE_TOKEN_BYTES
 from services.models import Attendee, Badge, Event, EventMember, EventRole, User
-from services.tokens import new_token
+from services.sync import batch
 
 
 def _op(type_: str, payload: dict[str, object]) -> dict[str, object]:
@@ -88,7 +89,7 @@ async def run(url: str, attendees: int) -> dict[str, object]:
         await session.commit()
 
     contact_ids = [uuid.uuid4() for _ in range(250)]
-    batch = [
+    operations = [
         _op("contact.create", {"id": str(c), "name": f"Contact {i}", "company": "Recyclo"})
         for i, c in enumerate(contact_ids)
     ] + [
@@ -110,8 +111,8 @@ async def run(url: str, attendees: int) -> dict[str, object]:
             user = await session.get(User, me.id)
             assert user is not None
             started = time.perf_counter()
-            out = await sync.apply_batch(
-                session, user=user, data=SyncBatchIn.model_validate({"operations": batch})
+            out = await batch.apply_batch(
+                session, user=user, data=SyncBatchIn.model_validate({"operations": operations})
             )
             await session.commit()
             figures[label] = round(time.perf_counter() - started, 3)
@@ -139,7 +140,7 @@ async def run(url: str, attendees: int) -> dict[str, object]:
         async with make() as session:
             user = await session.get(User, staff_id)
             assert user is not None
-            await sync.apply_batch(
+            await batch.apply_batch(
                 session, user=user, data=SyncBatchIn.model_validate({"operations": ops})
             )
             await session.commit()
@@ -149,7 +150,7 @@ async def run(url: str, attendees: int) -> dict[str, object]:
         loaded = await session.get(Event, event.id)
         assert loaded is not None
         started = time.perf_counter()
-        pack = await door_offline.offline_pack(session, event=loaded)
+        pack = await offline.offline_pack(session, event=loaded)
         body = pack.model_dump_json()
         figures["pack_s"] = round(time.perf_counter() - started, 3)
         figures["pack_bytes"] = len(body.encode())

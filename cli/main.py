@@ -13,7 +13,8 @@ from alembic.config import Config
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alembic import command
-from services import demo, worker
+from cli import demo
+from services import worker
 from services.db import create_engine, create_sessionmaker, unit_of_work
 from services.logs import setup_logging
 from services.settings import get_settings

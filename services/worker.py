@@ -12,8 +12,9 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services import delivery, digest, drafts, mail
+from services import mail
 from services.db import unit_of_work
+from services.followups import delivery, digest, drafts
 from services.settings import Settings
 
 log = logging.getLogger("rapport.worker")

@@ -12,8 +12,9 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services import delivery, worker
+from services import worker
 from services.db import create_engine, create_sessionmaker
+from services.followups import delivery
 from services.settings import Settings, get_settings
 
 

@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import badges
 from services.db import utcnow
-from services.introductions import IntroductionView
+from services.events import badges
 from services.models import Attendee, Badge, Event, EventMember, EventRole, User
+from services.network.introductions import IntroductionView
 
 _seq = itertools.count(1)
 
@@ -99,7 +99,7 @@ PNG_1PX = bytes.fromhex(
 async def card(session: AsyncSession, *, person: User, **fields: object) -> object:
     """Give `person` a card (through the service, so phone and URL rules apply)."""
     from schemas.cards import CardIn
-    from services import cards
+    from services.people import cards
 
     made = await cards.update_card(
         session, user=person, data=CardIn(**{"name": person.name, **fields})
@@ -113,7 +113,7 @@ async def contact(
 ) -> object:
     """A contact typed in by `owner`."""
     from schemas.contacts import ContactIn
-    from services import contacts
+    from services.people import contacts
 
     added = await contacts.add_contact(
         session, user=owner, data=ContactIn(name=name, on_duplicate="create", **fields)
@@ -125,9 +125,9 @@ async def contact(
 async def note(
     session: AsyncSession, *, owner: User, contact_id: object, text: str = "", **fields: object
 ) -> object:
-    """A note by `owner` on one of their contacts; returns services.notes.NoteParts."""
+    """A note by `owner` on one of their contacts; returns services.people.notes.NoteParts."""
     from schemas.notes import NoteIn
-    from services import notes
+    from services.people import notes
 
     parts, _ = await notes.create_note(
         session, user=owner, contact_id=contact_id, data=NoteIn(text=text, **fields)
@@ -175,7 +175,7 @@ async def follow_up(
     """A draft follow-up for `contact` (status and other columns may be overridden)."""
     import uuid
 
-    from services.drafts import message_id_for
+    from services.followups.drafts import message_id_for
 
     made_id = uuid.uuid4()
     values: dict[str, object] = {
@@ -209,7 +209,7 @@ async def look_for(
 ) -> LookForEntry:
     """An entry of `owner`'s look-for list (for `event`, or for every event)."""
     from schemas.look_for import LookForIn
-    from services import look_for as look_for_service
+    from services.network import look_for as look_for_service
 
     view, _ = await look_for_service.add_entry(
         session,
@@ -237,8 +237,8 @@ async def introduction(
 
     from sqlalchemy import select
 
-    from services import introductions
     from services.models import OutboundEmail
+    from services.network import introductions
 
     view = await introductions.introduce(
         session, owner=owner, contact_id=first.id, other_contact_id=second.id, reason=reason
@@ -262,11 +262,11 @@ async def drafted_from_promise(
     session: AsyncSession, *, owner: User, promise: str = "Send the slides", **contact: object
 ) -> tuple[FollowUp, object]:
     """A contact with a note holding `promise` (with a link) and a later one, drafted by the
-    drafting service: the draft, and the note (services.notes.NoteParts) whose first promise
+    drafting service: the draft, and the note (services.people.notes.NoteParts) whose first promise
     the draft was written to keep."""
     from sqlalchemy import select
 
-    from services import drafts
+    from services.followups import drafts
 
     person = await met_contact(session, owner=owner, **contact)
     parts = await note(

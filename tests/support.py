@@ -113,10 +113,10 @@ async def client_for(
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=base_url, **kwargs)
     if user is not None:
         from api.deps import CSRF_HEADER, SESSION_COOKIE
-        from services import auth
+        from services.auth import signin
 
         async with app.state.sessionmaker() as session:
-            new = await auth.open_session(session, user=user)
+            new = await signin.open_session(session, user=user)
             await session.commit()
         client.cookies.set(SESSION_COOKIE, new.token)
         client.headers[CSRF_HEADER] = new.csrf_token

@@ -173,7 +173,7 @@ export const followUps = {
   markSent: (id: string) => request<FollowUp>(`${fu(id)}/mark-sent`, { method: "POST" }),
 };
 
-/** Review actions that an offline phone keeps in the outbox (services/sync_followups.py). */
+/** Review actions that an offline phone keeps in the outbox (services/sync/followups.py). */
 export type ReviewOpType = "followup.edit" | "followup.approve" | "followup.skip" | "followup.snooze";
 
 /**

@@ -34,8 +34,8 @@ class People:
 async def _note_conflict(db: AsyncSession, *, owner: Any, contact_id: Any) -> None:
     """Two offline edits of one note from the same version: the loser is kept as a copy."""
     from schemas.sync import SyncBatchIn
-    from services import sync
     from services.db import utcnow
+    from services.sync import batch
 
     parts = await factories.note(db, owner=owner, contact_id=contact_id, text="first words")
     edits = [
@@ -51,14 +51,15 @@ async def _note_conflict(db: AsyncSession, *, owner: Any, contact_id: Any) -> No
         }
         for words, minutes in (("phone words", 2), ("laptop words", 1))
     ]
-    await sync.apply_batch(db, user=owner, data=SyncBatchIn.model_validate({"operations": edits}))
+    await batch.apply_batch(db, user=owner, data=SyncBatchIn.model_validate({"operations": edits}))
     await db.commit()
 
 
 async def people(db: AsyncSession, make_client: ClientFactory) -> People:
     """Alex with one of each thing a user can own; Carl with a note of his own about Bea."""
-    from services import checkin, reminders, templates
     from services.db import utcnow
+    from services.door import checkin
+    from services.followups import reminders, templates
     from services.models import EventMember, EventRole
 
     organizer = await factories.user(db, is_organizer=True, name="Olga Organizer")

@@ -8,8 +8,8 @@ from services.models import Attendee, Event
 from tests import factories
 from tests.api.test_auth import last_link_to
 from tests.conftest import ClientFactory
-from tests.services.test_attendee_csv import fixture
-from tests.services.test_auth import token_of
+from tests.services.auth.test_signin import token_of
+from tests.services.events.test_attendee_csv import fixture
 
 
 def upload(name: str, data: bytes | None = None) -> dict[str, tuple[str, bytes, str]]:

@@ -15,7 +15,7 @@ from services.models import Base
 from tests import factories
 from tests.api.test_authorization import ROUTES, UNSAFE, call, make_world
 from tests.conftest import BASE_URL, ClientFactory
-from tests.services.test_auth import settings_override, token_of
+from tests.services.auth.test_signin import settings_override, token_of
 
 __all__ = ["settings_override"]  # the fixture, shared with the service tests
 
@@ -68,10 +68,10 @@ async def test_magic_link_flow_sets_an_httponly_lax_cookie(client: httpx.AsyncCl
 async def test_cookie_is_secure_when_the_base_url_is_https(
     client: httpx.AsyncClient, db: AsyncSession, settings_override: Callable[..., None]
 ) -> None:
-    from services import auth
+    from services.auth import signin
 
     settings_override(base_url="https://rapport.example")
-    url = await auth.issue_login_link(db, email="tls@example.org")
+    url = await signin.issue_login_link(db, email="tls@example.org")
     await db.commit()
     assert url.startswith("https://rapport.example/signin/verify#token=")
     verified = await client.post(VERIFY, json={"token": token_of(url)})

@@ -172,8 +172,8 @@ async def _door_attendee(session: AsyncSession, world: World) -> dict[str, str]:
 
 
 async def _door_check_in(session: AsyncSession, world: World) -> dict[str, str]:
-    from services import checkin
     from services.db import utcnow
+    from services.door import checkin
 
     _, badge = await factories.attendee(session, event=world.event_a)
     answer = await checkin.scan_badge(
@@ -186,9 +186,9 @@ async def _door_check_in(session: AsyncSession, world: World) -> dict[str, str]:
 
 async def _door_poster(session: AsyncSession, world: World) -> dict[str, str]:
     from schemas.checkin import DoorSettingsPatch
-    from services import checkin_settings
+    from services.door import settings as door_settings
 
-    settings = await checkin_settings.update_door_settings(
+    settings = await door_settings.update_door_settings(
         session, event=world.event_a, data=DoorSettingsPatch(self_check_in_enabled=True)
     )
     await session.commit()
@@ -287,7 +287,7 @@ async def _my_note(session: AsyncSession, world: World) -> dict[str, str]:
 
 
 async def _photos_for_all(session: AsyncSession, world: World) -> dict[str, str]:
-    from services import cards
+    from services.people import cards
 
     for person in world.users.values():
         if person is not None:
@@ -297,7 +297,7 @@ async def _photos_for_all(session: AsyncSession, world: World) -> dict[str, str]
 
 
 async def _contact_with_photo(session: AsyncSession, world: World) -> dict[str, str]:
-    from services import cards, exchange
+    from services.people import cards, exchange
 
     person = await factories.user(session)
     await factories.card(session, person=person, shared_fields=["name", "photo"])
@@ -320,8 +320,9 @@ async def _badge_to_scan(session: AsyncSession, world: World) -> dict[str, str]:
 async def _scanned_by_someone(session: AsyncSession, world: World) -> dict[str, str]:
     from sqlalchemy import select
 
-    from services import badges, exchange
+    from services.events import badges
     from services.models import Attendee, User
+    from services.people import exchange
 
     owner = await _owner_a(session, world)
     session.add(User(id=_SCANNER_ID, email="scanner@example.org", name="Scanner"))
@@ -359,7 +360,7 @@ async def _my_notification(session: AsyncSession, world: World) -> dict[str, str
 
 async def _my_pitch(session: AsyncSession, world: World) -> dict[str, str]:
     from schemas.pitches import PitchIn
-    from services import pitches
+    from services.people import pitches
 
     pitch, _ = await pitches.create_pitch(
         session, user=await _owner_a(session, world), data=PitchIn(title="P")
@@ -473,7 +474,7 @@ async def _contact_for_follow_ups(session: AsyncSession, world: World) -> dict[s
 
 
 async def _my_cadence(session: AsyncSession, world: World) -> dict[str, str]:
-    from services import reminders
+    from services.followups import reminders
 
     contact = await _follow_up_contact(session, world)
     owner = await _owner_a(session, world)
@@ -483,7 +484,7 @@ async def _my_cadence(session: AsyncSession, world: World) -> dict[str, str]:
 
 
 async def _my_template(session: AsyncSession, world: World) -> dict[str, str]:
-    from services import templates
+    from services.followups import templates
 
     made = await templates.create_template(
         session, owner=await _owner_a(session, world), kind="custom", name="T", subject="Hi",
@@ -494,7 +495,7 @@ async def _my_template(session: AsyncSession, world: World) -> dict[str, str]:
 
 
 async def _calendar_token(session: AsyncSession, world: World) -> dict[str, str]:
-    from services import reminders
+    from services.followups import reminders
 
     token = await reminders.rotate_calendar_token(session, owner=await _owner_a(session, world))
     await session.commit()
@@ -573,8 +574,8 @@ async def _my_note_conflict(session: AsyncSession, world: World) -> dict[str, st
     from datetime import timedelta
 
     from schemas.sync import SyncBatchIn
-    from services import sync
     from services.db import utcnow
+    from services.sync import batch
 
     owner = await _owner_a(session, world)
     contact = await factories.contact(session, owner=owner)
@@ -592,7 +593,7 @@ async def _my_note_conflict(session: AsyncSession, world: World) -> dict[str, st
         }
         for text, minutes in (("b", 2), ("c", 1))
     ]
-    out = await sync.apply_batch(
+    out = await batch.apply_batch(
         session, user=owner, data=SyncBatchIn.model_validate({"operations": edits})
     )
     await session.commit()
@@ -624,7 +625,7 @@ ROUTES.update(
 
 # --- the attendee directory and people to meet (tests/api/test_directory.py) ----------------
 async def _listed_attendee(session: AsyncSession, world: World) -> dict[str, str]:
-    from services import directory
+    from services.network import directory
 
     attendee, _ = await factories.attendee(session, event=world.event_a)
     await directory.set_listed(session, attendee=attendee, listed=True)

@@ -9,8 +9,8 @@ import zxingcpp
 from PIL import Image
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import badges
 from services.db import utcnow
+from services.events import badges
 from services.models import User
 from tests import factories
 from tests.conftest import ClientFactory

@@ -200,7 +200,7 @@ async def test_adding_from_the_directory_is_a_badge_scan(
     assert entry["contact_id"] == added.json()["contact"]["id"]
 
     # Cara scans Ada's badge: both contacts are made the same way
-    from services import badges
+    from services.events import badges
     from services.models import Attendee
 
     attendee = await db.scalar(

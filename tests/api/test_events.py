@@ -107,7 +107,7 @@ async def test_staff_invitation_is_idempotent_and_its_link_signs_in(
     db: AsyncSession, make_client: ClientFactory
 ) -> None:
     from tests.api.test_auth import last_link_to
-    from tests.services.test_auth import token_of
+    from tests.services.auth.test_signin import token_of
 
     organizer = await factories.user(db, is_organizer=True)
     event = await factories.event(db, organizer=organizer)

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import badges
 from services.db import utcnow
+from services.events import badges
 from tests import factories
 from tests.conftest import ClientFactory
 

@@ -19,7 +19,7 @@ from services import mail
 from services.models import Introduction, OutboundEmail, User
 from tests import factories
 from tests.conftest import ClientFactory
-from tests.services.test_auth import settings_override
+from tests.services.auth.test_signin import settings_override
 from tests.services.test_mail import smtp_server
 
 __all__ = ["settings_override"]

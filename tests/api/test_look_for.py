@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import look_for
 from services.models import LookForEntry
+from services.network import look_for
 from tests import factories
 from tests.conftest import ClientFactory
 

@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schemas.sync import MAX_BATCH
-from services import badges
 from services.db import utcnow
+from services.events import badges
 from tests import factories
 from tests.conftest import ClientFactory
-from tests.services.test_sync import row_counts
+from tests.services.sync.test_batch import row_counts
 
 SYNC = "/api/v1/sync"
 

@@ -86,7 +86,7 @@ def open_the_door_early(organizer: Member, event_id: str) -> None:
 
 
 def at_the_event(moment: str, event: dict[str, str]) -> str:
-    """A moment as the door shows it: the event's wall clock (services.checkin_log.local_time)."""
+    """A moment as the door shows it: the event's wall clock (services.door.log.local_time)."""
     zone = ZoneInfo(event["timezone"])
     local = datetime.fromisoformat(moment).astimezone(zone)
     if local.date() == datetime.fromisoformat(event["starts_at"]).astimezone(zone).date():

@@ -16,7 +16,7 @@ from tests.e2e.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
 
-# The one demo attendee (services/demo.py) this file uses; no other browser test signs it in.
+# The one demo attendee (cli/demo.py) this file uses; no other browser test signs it in.
 EMAIL = "attendee18@demo.rapport.example"
 
 

@@ -19,7 +19,7 @@ from tests.support import chromium_path
 
 pytestmark = pytest.mark.browser
 
-# Attendees of `rapport demo` (services/demo.py) that no other browser test uses.
+# Attendees of `rapport demo` (cli/demo.py) that no other browser test uses.
 # (test_door.py uses 1, 21-24, 27 and 29.)
 A_EMAIL, A_NAME = "attendee25@demo.rapport.example", "Jonas Rossi"
 B_EMAIL, B_NAME = "attendee26@demo.rapport.example", "Léa Kowalski"

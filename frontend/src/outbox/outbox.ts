@@ -15,7 +15,7 @@ export type OpType =
   | "note.update"
   | "promise.set_done"
   | "door.scan"
-  // Extension point: the follow-ups work registers its own type server-side (services/sync.py);
+  // Extension point: the follow-ups work registers its own type server-side (services/sync/batch.py);
   // queue it with enqueue("followup.approve", …) once that exists.
   | (string & {});
 

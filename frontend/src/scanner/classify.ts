@@ -9,7 +9,7 @@ export type ScanKind =
   | { kind: "linkedin"; url: string }
   | { kind: "unknown"; text: string };
 
-// Tokens are URL-safe base64 (services/tokens.py); a bare one is what a hardware scanner or a
+// Tokens are URL-safe base64 (services/auth/tokens.py); a bare one is what a hardware scanner or a
 // person typing from a printed badge may send.
 const BARE_TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
 const TOKEN_PATH = /^\/(b|door)\/([A-Za-z0-9_-]{16,64})\/?$/;

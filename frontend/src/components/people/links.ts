@@ -1,4 +1,4 @@
-// Links to send with a promise: checked here as the server checks them (services/notes.py
+// Links to send with a promise: checked here as the server checks them (services/people/notes.py
 // promise_link, the card's web-address rule), so a half-typed address is named at its field
 // instead of holding up the whole note.
 

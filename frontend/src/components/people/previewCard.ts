@@ -1,5 +1,5 @@
 // A first look at a scanned vCard or MECARD, to show before saving. Only for display: the
-// server parses the payload again (services/vcard.py) and its answer is what is stored.
+// server parses the payload again (services/people/vcard.py) and its answer is what is stored.
 
 export interface PreviewField {
   label: string;

@@ -1,4 +1,4 @@
-// Speaking time of a pitch, counted as the server counts it (services/pitches.py), live.
+// Speaking time of a pitch, counted as the server counts it (services/people/pitches.py), live.
 
 const WORD = /[\p{L}\p{N}_]+(?:['\u2019-][\p{L}\p{N}_]+)*/gu;
 

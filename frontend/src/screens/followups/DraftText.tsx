@@ -13,7 +13,7 @@ const EDIT_STATE_TEXT: Record<EditState, string> = {
   error: "Not saved",
 };
 
-// What a draft says where a link is wanted and none was noted (services/followups.py).
+// What a draft says where a link is wanted and none was noted (services/followups/queue.py).
 const LINK_MARKER = /\[\s*link\s*\]/i;
 
 interface Props {

@@ -1,0 +1,283 @@
+"""Checking people in at the door: badge scans, manual and self check-in.
+
+Every attempt becomes an `Attempt` (services/door/log.py) carrying what an offline upload
+also has (nonce, scan time, gate, device), so live scans and offline batches share these
+functions, and every attempt is recorded with its answer, failed ones included. The database
+decides races: a partial unique index allows one live check-in per attendee, and the insert is
+INSERT .. ON CONFLICT DO NOTHING, which behaves the same on SQLite and PostgreSQL and needs no
+savepoint or IntegrityError handling (the loser of a race simply inserts nothing).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import cast
+
+from sqlalchemy import Table, bindparam, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from schemas.checkin import ScanAnswer
+from services.db import insert_or_skip_statements
+from services.door.log import Attempt, local_time, new_attempt, record
+from services.door.settings import check_in_window, default_settings, settings_by_poster
+from services.errors import Conflict, Forbidden, NotFound
+from services.models import (
+    Attendee,
+    Badge,
+    CheckIn,
+    CheckInMethod,
+    DoorSettings,
+    Event,
+    ScanOutcome,
+    User,
+)
+
+
+def token_from_scan(value: str) -> str:
+    """The token from what the camera read: a bare token or a whole `{base_url}/b/{token}`."""
+    value = value.strip()
+    for marker in ("/b/", "/door/"):
+        if marker in value:
+            value = value.rsplit(marker, 1)[1]
+    return value.split("?", 1)[0].split("#", 1)[0].strip("/")
+
+
+_CHECK_IN = cast(Table, CheckIn.__table__)
+# One live check-in per attendee: the partial unique index decides races.
+_CHECK_IN_INSERT = insert_or_skip_statements(
+    _CHECK_IN, conflict_on=[_CHECK_IN.c.attendee_id], where=_CHECK_IN.c.undone_at.is_(None)
+)
+
+
+async def live_check_in(session: AsyncSession, *, attendee_id: uuid.UUID) -> CheckIn | None:
+    """The attendee's check-in that counts (not undone), if any."""
+    return await session.scalar(
+        select(CheckIn).where(CheckIn.attendee_id == attendee_id, CheckIn.undone_at.is_(None))
+    )
+
+
+def _gate_words(check_in: CheckIn) -> str:
+    if check_in.method == CheckInMethod.self:
+        return " (self check-in)"
+    return f", gate {check_in.gate}" if check_in.gate else ""
+
+
+async def _check_in(
+    session: AsyncSession, attempt: Attempt, *, attendee: Attendee, settings: DoorSettings | None
+) -> ScanAnswer:
+    """Check a known attendee of the event in, unless outside the window or already in.
+
+    `settings` come loaded with the attendee; None means the event has none saved: defaults.
+    """
+    settings = settings or default_settings(attempt.event.id)
+    window = check_in_window(attempt.event, settings)
+    if not window.opens_at <= attempt.scanned_at <= window.closes_at:
+        early = attempt.scanned_at < window.opens_at
+        return await record(
+            session,
+            attempt,
+            outcome=ScanOutcome.not_open,
+            reason="before_window" if early else "after_window",
+            message=(
+                f"Check-in is not open. It opens at {local_time(window.opens_at, attempt.event)}."
+                if early
+                else f"Check-in closed at {local_time(window.closes_at, attempt.event)}."
+            ),
+            attendee=attendee,
+            window=window,
+        )
+    check_in = CheckIn(
+        id=uuid.uuid4(),
+        event_id=attempt.event.id,
+        attendee_id=attendee.id,
+        method=attempt.method.value,
+        gate=attempt.gate,
+        device=attempt.device,
+        checked_in_at=attempt.scanned_at,
+        received_at=attempt.received_at,
+        by_user_id=attempt.by_user_id,
+        undone_at=None,
+        undo_reason="",
+    )
+    # Insert, or find the live check-in that beat us. The second step can come back empty only
+    # if that check-in was undone in the instant between the two statements: then try again.
+    for _ in range(3):
+        inserted = await session.scalar(
+            _CHECK_IN_INSERT[session.get_bind().dialect.name],
+            {c.key: getattr(check_in, c.key) for c in CheckIn.__table__.columns},
+        )
+        if inserted is not None:
+            break
+        first = await live_check_in(session, attendee_id=attendee.id)
+        if first is not None:
+            return await record(
+                session,
+                attempt,
+                outcome=ScanOutcome.already_checked_in,
+                reason="already_checked_in",
+                message=(
+                    f"{attendee.name} was already checked in at "
+                    f"{local_time(first.checked_in_at, attempt.event)}{_gate_words(first)}."
+                ),
+                attendee=attendee,
+                check_in=first,
+            )
+    else:
+        raise Conflict("The check-in changed while scanning. Scan again.", code="scan_again")
+    return await record(
+        session,
+        attempt,
+        outcome=ScanOutcome.ok,
+        reason="checked_in",
+        message=f"Welcome, {attendee.name}.",
+        attendee=attendee,
+        check_in=check_in,
+        made_check_in=True,
+    )
+
+
+_BADGE_WITH_SETTINGS = (
+    select(Badge, Attendee, DoorSettings)
+    .join(Attendee, Attendee.id == Badge.attendee_id)
+    .outerjoin(DoorSettings, DoorSettings.event_id == Attendee.event_id)
+    .where(Badge.token == bindparam("token"))
+)
+
+
+async def _badge_with_settings(
+    session: AsyncSession, *, token: str
+) -> tuple[Badge, Attendee, DoorSettings | None] | None:
+    """The badge with this token, its attendee and their event's door settings, in one query."""
+    if not token or len(token) > 64:
+        return None
+    row = (await session.execute(_BADGE_WITH_SETTINGS, {"token": token})).first()
+    return (row[0], row[1], row[2]) if row else None
+
+
+async def scan_badge(
+    session: AsyncSession,
+    *,
+    event: Event,
+    token: str,
+    scanned_at: datetime,
+    nonce: str,
+    gate: str = "",
+    device: str = "",
+    by_user: User | None = None,
+) -> ScanAnswer:
+    """Answer a staff scan of a badge (token or badge URL) and record it, whatever the outcome."""
+    attempt = new_attempt(
+        event=event,
+        nonce=nonce,
+        scanned_at=scanned_at,
+        gate=gate,
+        device=device,
+        method=CheckInMethod.badge,
+        by_user=by_user,
+    )
+    found = await _badge_with_settings(session, token=token_from_scan(token))
+    if found is None:
+        return await record(
+            session,
+            attempt,
+            outcome=ScanOutcome.invalid,
+            reason="unknown_token",
+            message="Unknown badge. Ask for ID and find the person by name.",
+        )
+    badge, attendee, settings = found
+    if attendee.event_id != event.id:
+        return await record(
+            session,
+            attempt,
+            outcome=ScanOutcome.wrong_event,
+            reason="other_event",
+            message="This badge is for another event.",
+        )
+    if badge.revoked_at is not None:
+        return await record(
+            session,
+            attempt,
+            outcome=ScanOutcome.revoked,
+            reason="badge_revoked",
+            message=(
+                f"This badge was replaced. It belongs to {attendee.name}: check their ID, "
+                "then scan the new badge or check them in by name."
+            ),
+            attendee=attendee,
+        )
+    return await _check_in(session, attempt, attendee=attendee, settings=settings)
+
+
+async def check_in_by_hand(
+    session: AsyncSession,
+    *,
+    event: Event,
+    attendee_id: uuid.UUID,
+    scanned_at: datetime,
+    nonce: str,
+    gate: str = "",
+    device: str = "",
+    by_user: User | None = None,
+) -> ScanAnswer:
+    """Check in someone staff found by name (no badge with them)."""
+    row = (
+        await session.execute(
+            select(Attendee, DoorSettings)
+            .outerjoin(DoorSettings, DoorSettings.event_id == Attendee.event_id)
+            .where(Attendee.id == attendee_id, Attendee.event_id == event.id)
+        )
+    ).first()
+    if row is None:
+        raise NotFound("No such attendee in this event.", code="attendee_not_found")
+    attendee, settings = row
+    attempt = new_attempt(
+        event=event,
+        nonce=nonce,
+        scanned_at=scanned_at,
+        gate=gate,
+        device=device,
+        method=CheckInMethod.manual,
+        by_user=by_user,
+    )
+    return await _check_in(session, attempt, attendee=attendee, settings=settings)
+
+
+async def self_check_in(
+    session: AsyncSession,
+    *,
+    user: User,
+    poster_token: str,
+    scanned_at: datetime,
+    nonce: str,
+    device: str = "",
+) -> ScanAnswer:
+    """A signed-in attendee checks themselves in by scanning the event's door poster."""
+    settings = await settings_by_poster(session, token=token_from_scan(poster_token))
+    if settings is None:
+        raise NotFound(
+            "This door poster is not valid (any more). Ask the staff at the door.",
+            code="poster_not_found",
+        )
+    event = await session.get(Event, settings.event_id)
+    assert event is not None
+    attendee = await session.scalar(
+        select(Attendee).where(Attendee.event_id == event.id, Attendee.user_id == user.id)
+    )
+    if attendee is None:
+        raise NotFound("You are not registered for this event.", code="not_registered")
+    if not settings.self_check_in_enabled:
+        raise Forbidden(
+            "Self check-in is turned off for this event. Please see the staff at the door.",
+            code="self_check_in_off",
+        )
+    attempt = new_attempt(
+        event=event,
+        nonce=nonce,
+        scanned_at=scanned_at,
+        gate="",
+        device=device,
+        method=CheckInMethod.self,
+        by_user=user,
+    )
+    return await _check_in(session, attempt, attendee=attendee, settings=settings)

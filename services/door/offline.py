@@ -1,0 +1,323 @@
+"""The door without a connection: the pack a staff phone downloads to judge scans alone, the
+upload of the scans it made, and the badges two devices both let in.
+
+The pack holds no badge tokens. A token is the key to a person's badge (the door, and the
+contact exchange that gives away their card), so a lost staff phone must not leak them. The
+pack holds HMAC-SHA256(pack key, token) instead, with the pack key itself: the phone hashes
+what it scans and looks the hash up. Tokens have 192 random bits, so a hash cannot be turned
+back into a token, and the key is per event, so a hash says nothing about other events.
+
+Uploaded scans are judged by the server exactly like live scans (services.door.checkin), by their
+scan time. Beside each one we keep what the phone answered at the door: a scan the phone let
+in ("ok") that finds the badge already checked in from another device is a double admission,
+recorded as a DoorConflict for the organizer. When an upload is older than the check-in it
+finds, the check-in takes the earlier time (the earliest scan wins, whatever the upload order).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from schemas.checkin import AttendeeBrief, ScanAnswer
+from schemas.sync import (
+    MAX_BATCH,
+    ConflictScan,
+    DoorConflictOut,
+    DoorConflictsOut,
+    DoorScanOp,
+    OfflinePackOut,
+    OfflineScanIn,
+    OfflineScanItem,
+    OfflineScanResult,
+    OfflineScansOut,
+    PackAttendee,
+    PackHash,
+    PackToken,
+)
+from services.auth.tokens import token_hash
+from services.db import utcnow
+from services.door import checkin
+from services.door import settings as door_settings
+from services.errors import DomainError, Invalid
+from services.events.badges import badge_url
+from services.models import (
+    Attendee,
+    Badge,
+    CheckIn,
+    CheckInScan,
+    DoorConflict,
+    DoorOfflineScan,
+    Event,
+    ScanOutcome,
+    User,
+)
+from services.sync.batch import OpContext, Outcome, register
+
+LATE_AFTER = timedelta(minutes=2)
+
+
+def pack_key(event_id: uuid.UUID) -> str:
+    """The event's pack key: derived from the server secret, the same for every staff phone."""
+    return token_hash(str(event_id), purpose="door-pack-key")
+
+
+def hash_token(key: str, token: str) -> str:
+    """What the phone computes for a scanned token: HMAC-SHA256 under the pack key, hex."""
+    return hmac.new(key.encode(), token.encode(), hashlib.sha256).hexdigest()
+
+
+async def offline_pack(session: AsyncSession, *, event: Event) -> OfflinePackOut:
+    """Everything a staff phone needs to answer scans while offline (see the module docstring)."""
+    settings = await door_settings.door_settings(session, event_id=event.id)
+    key = pack_key(event.id)
+    people = await session.execute(
+        select(Attendee, CheckIn)
+        .outerjoin(CheckIn, and_(CheckIn.attendee_id == Attendee.id, CheckIn.undone_at.is_(None)))
+        .where(Attendee.event_id == event.id)
+        .order_by(Attendee.name, Attendee.id)
+    )
+    badges = await session.execute(
+        select(Badge.token, Badge.attendee_id, Badge.revoked_at)
+        .join(Attendee, Attendee.id == Badge.attendee_id)
+        .where(Attendee.event_id == event.id)
+        .order_by(Badge.issued_at)
+    )
+    prefix = badge_url("")
+    return OfflinePackOut(
+        event_id=event.id,
+        event_name=event.name,
+        timezone=event.timezone,
+        window=door_settings.check_in_window(event, settings),
+        badge_url_prefix=prefix,
+        hash=PackHash(
+            key=key,
+            input=f"the badge token: what follows {prefix} in the QR code (or the bare token)",
+        ),
+        attendees=[
+            PackAttendee(
+                id=a.id,
+                name=a.name,
+                company=a.company,
+                title=a.title,
+                checked_in_at=c.checked_in_at if c else None,
+                gate=c.gate if c else None,
+            )
+            for a, c in people
+        ],
+        tokens=[
+            PackToken(
+                hash=hash_token(key, token), attendee_id=attendee_id, revoked=revoked is not None
+            )
+            for token, attendee_id, revoked in badges
+        ],
+        generated_at=utcnow(),
+    )
+
+
+async def _admitting_scan(session: AsyncSession, *, check_in_id: uuid.UUID) -> CheckInScan | None:
+    """The scan that made this check-in."""
+    return await session.scalar(
+        select(CheckInScan)
+        .where(CheckInScan.check_in_id == check_in_id, CheckInScan.outcome == ScanOutcome.ok.value)
+        .limit(1)
+    )
+
+
+async def _replayed(
+    session: AsyncSession, answer: ScanAnswer, scan: OfflineScanIn
+) -> OfflineScanResult:
+    """The same nonce uploaded again: what was found the first time."""
+    record = await session.get(DoorOfflineScan, answer.scan_id)
+    conflict_id = await session.scalar(
+        select(DoorConflict.id).where(DoorConflict.scan_id == answer.scan_id)
+    )
+    return OfflineScanResult(
+        nonce=answer.nonce,
+        answer=answer,
+        local_outcome=record.local_outcome if record else scan.local_outcome,
+        late=record.late if record else answer.received_at - answer.scanned_at > LATE_AFTER,
+        moved_earlier=record.moved_check_in if record else False,
+        conflict_id=conflict_id,
+    )
+
+
+async def apply_offline_scan(
+    session: AsyncSession, *, event: Event, by_user: User, device: str, scan: OfflineScanIn
+) -> OfflineScanResult:
+    """Judge and record one scan an offline phone made (see the module docstring)."""
+    common = {
+        "event": event,
+        "scanned_at": scan.scanned_at,
+        "nonce": scan.nonce,
+        "gate": scan.gate,
+        "device": device,
+        "by_user": by_user,
+    }
+    if scan.token is not None:
+        answer = await checkin.scan_badge(session, token=scan.token, **common)  # type: ignore[arg-type]
+    else:
+        assert scan.attendee_id is not None
+        answer = await checkin.check_in_by_hand(session, attendee_id=scan.attendee_id, **common)  # type: ignore[arg-type]
+    if answer.replayed:
+        return await _replayed(session, answer, scan)
+    record = DoorOfflineScan(
+        scan_id=answer.scan_id,
+        event_id=event.id,
+        attendee_id=answer.attendee.id if answer.attendee else None,
+        device=device,
+        gate=answer.gate,
+        local_outcome=scan.local_outcome,
+        scanned_at=answer.scanned_at,
+        received_at=answer.received_at,
+        late=answer.received_at - answer.scanned_at > LATE_AFTER,
+        moved_check_in=False,
+        uploaded_by_id=by_user.id,
+    )
+    session.add(record)
+    conflict_id = None
+    if answer.outcome == ScanOutcome.already_checked_in and answer.check_in and answer.attendee:
+        live = await session.get(CheckIn, answer.check_in.id)
+        assert live is not None
+        if answer.scanned_at < live.checked_in_at:
+            live.checked_in_at = answer.scanned_at
+            live.gate, live.device, live.by_user_id = answer.gate, device, by_user.id
+            record.moved_check_in = True
+        other = await _admitting_scan(session, check_in_id=live.id)
+        if scan.local_outcome == "ok" and other is not None and other.device != device:
+            conflict = DoorConflict(
+                event_id=event.id,
+                attendee_id=answer.attendee.id,
+                scan_id=answer.scan_id,
+                other_scan_id=other.id,
+            )
+            session.add(conflict)
+            await session.flush()
+            conflict_id = conflict.id
+    await session.flush()
+    return OfflineScanResult(
+        nonce=answer.nonce,
+        answer=answer,
+        local_outcome=scan.local_outcome,
+        late=record.late,
+        moved_earlier=record.moved_check_in,
+        conflict_id=conflict_id,
+    )
+
+
+def _status(result: OfflineScanResult) -> str:
+    if result.answer.replayed:
+        return "duplicate"
+    return "conflict" if result.conflict_id else "applied"
+
+
+async def apply_offline_scans(
+    session: AsyncSession, *, event: Event, by_user: User, device: str, scans: list[OfflineScanIn]
+) -> OfflineScansOut:
+    """A phone's queued scans, applied in scan-time order, each on its own (one savepoint each)."""
+    if len(scans) > MAX_BATCH:
+        raise Invalid(
+            f"Upload at most {MAX_BATCH} scans at a time; this has {len(scans)}.",
+            code="batch_too_large",
+        )
+    items = []
+    for scan in sorted(scans, key=lambda s: (s.scanned_at, s.nonce)):
+        try:
+            async with session.begin_nested():
+                result = await apply_offline_scan(
+                    session, event=event, by_user=by_user, device=device, scan=scan
+                )
+            items.append(OfflineScanItem(nonce=scan.nonce, status=_status(result), result=result))
+        except DomainError as exc:
+            status = "retry" if exc.code == "scan_again" else "rejected"
+            items.append(
+                OfflineScanItem(nonce=scan.nonce, status=status, code=exc.code, detail=exc.detail)
+            )
+    return OfflineScansOut(results=items)
+
+
+@register(
+    "door.scan",
+    payload=DoorScanOp,
+    description="A door scan an offline staff phone made (badge token, or someone found by "
+    "name in the offline pack), with what the phone answered. Staff and organizers only.",
+)
+async def door_scan(ctx: OpContext, data: DoorScanOp) -> Outcome:
+    event = await ctx.staff_event(data.event_id)
+    scan = OfflineScanIn.model_validate(data.model_dump(exclude={"event_id", "device"}))
+    result = await apply_offline_scan(
+        ctx.session, event=event, by_user=ctx.user, device=data.device, scan=scan
+    )
+    return Outcome(_status(result), result.model_dump(mode="json"))  # type: ignore[arg-type]
+
+
+async def door_conflicts(session: AsyncSession, *, event: Event) -> DoorConflictsOut:
+    """Badges let in by more than one device, with every admitting scan; offline upload counts."""
+    rows = (
+        await session.execute(
+            select(DoorConflict, Attendee)
+            .join(Attendee, Attendee.id == DoorConflict.attendee_id)
+            .where(DoorConflict.event_id == event.id)
+            .order_by(DoorConflict.created_at, DoorConflict.id)
+        )
+    ).all()
+    scan_ids = {c.scan_id for c, _ in rows} | {c.other_scan_id for c, _ in rows}
+    scans = (
+        {
+            s.id: s
+            for s in await session.scalars(select(CheckInScan).where(CheckInScan.id.in_(scan_ids)))
+        }
+        if scan_ids
+        else {}
+    )
+    offline = (
+        set(
+            await session.scalars(
+                select(DoorOfflineScan.scan_id).where(DoorOfflineScan.scan_id.in_(scan_ids))
+            )
+        )
+        if scan_ids
+        else set()
+    )
+    grouped: dict[uuid.UUID, tuple[Attendee, set[uuid.UUID], datetime]] = {}
+    for conflict, attendee in rows:
+        _, ids, first = grouped.get(attendee.id, (attendee, set(), conflict.created_at))
+        grouped[attendee.id] = (attendee, ids | {conflict.scan_id, conflict.other_scan_id}, first)
+    out = []
+    for attendee, ids, first in grouped.values():
+        listed = sorted((scans[i] for i in ids if i in scans), key=lambda s: (s.scanned_at, s.id))
+        out.append(
+            DoorConflictOut(
+                attendee=AttendeeBrief(
+                    id=attendee.id,
+                    name=attendee.name,
+                    company=attendee.company,
+                    title=attendee.title,
+                ),
+                scans=[
+                    ConflictScan(
+                        scan_id=s.id,
+                        device=s.device,
+                        gate=s.gate,
+                        scanned_at=s.scanned_at,
+                        received_at=s.received_at,
+                        offline=s.id in offline,
+                    )
+                    for s in listed
+                ],
+                first_reported_at=first,
+            )
+        )
+    counts = (
+        await session.execute(
+            select(func.count(), func.count().filter(DoorOfflineScan.late)).where(
+                DoorOfflineScan.event_id == event.id
+            )
+        )
+    ).one()
+    return DoorConflictsOut(conflicts=out, offline_scans=counts[0], late_uploads=counts[1])

@@ -1,0 +1,1 @@
+"""The offline outbox's other end: a batch of operations, and one handler module per domain."""
