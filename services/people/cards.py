@@ -1,5 +1,5 @@
-"""My card: edit it, choose what to share, a small photo; plus the phone and URL rules that
-every contact field follows too."""
+"""My card: edit it, choose what to share, a small photo; the copies of it that people hold,
+kept in step with it; plus the phone and URL rules that every contact field follows too."""
 
 from __future__ import annotations
 
@@ -15,18 +15,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from schemas.cards import CardIn, CardSettingsIn
 from services.db import utcnow
 from services.errors import FieldProblem, Invalid, NotFound
-from services.models import Attendee, Card, Pitch, User
+from services.models import Attendee, Card, CardShare, Contact, Pitch, User
 from services.models.contacts import (
     CARD_FIELDS,
     DEFAULT_SHARED_FIELDS,
     DEFAULT_WORDS_PER_MINUTE,
 )
+from services.people import search
 from services.settings import get_settings
 
 PHOTO_MAX_BYTES = 200 * 1024
 PHOTO_TYPES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
 LINKEDIN_PATH = re.compile(r"^/in/([A-Za-z0-9\-_%À-ɏ]{2,100})/?$")
 EMAIL = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+$")
+
+# Card fields copied into a contact as text (name, interests and photo have rules of their own).
+COPIED_FIELDS = tuple(f for f in CARD_FIELDS if f not in ("name", "interests", "photo"))
 
 
 def _bad(field: str, detail: str, code: str) -> Invalid:
@@ -176,8 +180,6 @@ async def card_of(session: AsyncSession, *, user_id: uuid.UUID) -> Card | None:
 
 async def update_card(session: AsyncSession, *, user: User, data: CardIn) -> Card:
     """Replace my card's fields (validated), then refresh the copies people hold."""
-    from services.people import exchange  # exchange imports this module
-
     card = await get_card(session, user=user)
     card.name = data.name.strip()
     card.title = data.title.strip()
@@ -192,14 +194,12 @@ async def update_card(session: AsyncSession, *, user: User, data: CardIn) -> Car
     if data.shared_fields is not None:
         card.shared_fields = [f for f in CARD_FIELDS if f in data.shared_fields]
     await session.flush()
-    await exchange.refresh_shared_copies(session, card=card)
+    await refresh_shared_copies(session, card=card)
     return card
 
 
 async def update_card_settings(session: AsyncSession, *, user: User, data: CardSettingsIn) -> Card:
     """Speaking speed for pitches, and which pitch (if any) is my card's headline."""
-    from services.people import exchange
-
     card = await get_card(session, user=user)
     if data.words_per_minute is not None:
         card.words_per_minute = data.words_per_minute
@@ -211,7 +211,7 @@ async def update_card_settings(session: AsyncSession, *, user: User, data: CardS
             raise NotFound("No such pitch.", code="pitch_not_found")
         card.headline_pitch_id = pitch.id
     await session.flush()
-    await exchange.refresh_shared_copies(session, card=card)
+    await refresh_shared_copies(session, card=card)
     return card
 
 
@@ -251,6 +251,54 @@ async def shared_view(session: AsyncSession, *, card: Card) -> dict[str, Any]:
     shared = {f: full[f] for f in CARD_FIELDS if f in card.shared_fields and f != "photo"}
     shared["has_photo"] = "photo" in card.shared_fields and card.photo is not None
     return shared
+
+
+def apply_shared(contact: Contact, shared: dict[str, Any]) -> None:
+    """Copy the shared fields in and clear those no longer shared. Fields the owner edited
+    (no longer in `shared_fields` but filled in) are theirs and left alone; the name stays."""
+    before = set(contact.shared_fields)
+    now_shared: list[str] = []
+    for name in (*COPIED_FIELDS, "interests"):
+        if name in before and name not in shared:
+            setattr(contact, name, [] if name == "interests" else "")
+        if name in shared and not _edited(contact, name, before):
+            setattr(contact, name, list(shared[name]) if name == "interests" else shared[name])
+            now_shared.append(name)
+    if shared.get("name") and not _edited(contact, "name", before):
+        contact.name = shared["name"]
+        now_shared.insert(0, "name")
+    if shared.get("has_photo"):
+        now_shared.append("photo")
+    contact.shared_fields = now_shared
+    contact.updated_at = utcnow()
+
+
+def _edited(contact: Contact, name: str, before: set[str]) -> bool:
+    """A filled-in field that did not come from the last share was typed by the owner."""
+    if name in before or (not before and contact.source in ("badge", "share_back")):
+        return False
+    return bool(getattr(contact, name))
+
+
+async def refresh_shared_copies(session: AsyncSession, *, card: Card) -> None:
+    """After I edit my card: everyone I share with gets the new shared fields."""
+    receivers = (
+        await session.scalars(
+            select(CardShare.to_user_id).where(
+                CardShare.from_user_id == card.user_id, CardShare.withdrawn_at.is_(None)
+            )
+        )
+    ).all()
+    if not receivers:
+        return
+    shared = await shared_view(session, card=card)
+    copies = await session.scalars(
+        select(Contact).where(Contact.person_id == card.user_id, Contact.owner_id.in_(receivers))
+    )
+    for copy in copies:
+        apply_shared(copy, shared)
+        await search.index_contact(session, contact=copy)
+    await session.flush()
 
 
 def photo_type(data: bytes) -> str | None:

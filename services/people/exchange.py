@@ -1,5 +1,6 @@
 """Contact exchange by badge scan: A scans B's badge and gets what B shares; B is told and can
-share back; either can withdraw later. Shared fields are copies kept in step with the card."""
+share back; either can withdraw later. The shared fields are copies, which the card keeps in
+step (services/people/cards.py)."""
 
 from __future__ import annotations
 
@@ -16,11 +17,7 @@ from services.db import utcnow
 from services.errors import Gone, Invalid, NotFound
 from services.events import badges
 from services.models import Attendee, Card, CardShare, Contact, Event, Notification, User
-from services.models.contacts import CARD_FIELDS
 from services.people import cards, search
-
-# Card fields copied into a contact as text (name, interests and photo have rules of their own).
-COPIED_FIELDS = tuple(f for f in CARD_FIELDS if f not in ("name", "interests", "photo"))
 
 
 @dataclass
@@ -45,33 +42,6 @@ def token_from(badge: str) -> str:
 async def _shared_with(session: AsyncSession, *, giver_id: uuid.UUID) -> dict[str, Any]:
     card = await cards.card_of(session, user_id=giver_id)
     return {} if card is None else await cards.shared_view(session, card=card)
-
-
-def apply_shared(contact: Contact, shared: dict[str, Any]) -> None:
-    """Copy the shared fields in and clear those no longer shared. Fields the owner edited
-    (no longer in `shared_fields` but filled in) are theirs and left alone; the name stays."""
-    before = set(contact.shared_fields)
-    now_shared: list[str] = []
-    for name in (*COPIED_FIELDS, "interests"):
-        if name in before and name not in shared:
-            setattr(contact, name, [] if name == "interests" else "")
-        if name in shared and not _edited(contact, name, before):
-            setattr(contact, name, list(shared[name]) if name == "interests" else shared[name])
-            now_shared.append(name)
-    if shared.get("name") and not _edited(contact, "name", before):
-        contact.name = shared["name"]
-        now_shared.insert(0, "name")
-    if shared.get("has_photo"):
-        now_shared.append("photo")
-    contact.shared_fields = now_shared
-    contact.updated_at = utcnow()
-
-
-def _edited(contact: Contact, name: str, before: set[str]) -> bool:
-    """A filled-in field that did not come from the last share was typed by the owner."""
-    if name in before or (not before and contact.source in ("badge", "share_back")):
-        return False
-    return bool(getattr(contact, name))
 
 
 async def _share(
@@ -149,7 +119,7 @@ async def add_attendee(
         interests=[],
         shared_fields=[],
     )
-    apply_shared(contact, shared)
+    cards.apply_shared(contact, shared)
     session.add(contact)
     await session.flush()
     await search.index_contact(session, contact=contact)
@@ -176,7 +146,7 @@ async def share_back(session: AsyncSession, *, user: User, to_user_id: uuid.UUID
     existing = await _contact_for(session, owner_id=user.id, person_id=to_user_id)
     share = await _share(session, giver=to_user_id, receiver=user.id, event_id=scanned_me.event_id)
     if existing is not None:
-        apply_shared(existing, await _shared_with(session, giver_id=to_user_id))
+        cards.apply_shared(existing, await _shared_with(session, giver_id=to_user_id))
         await search.index_contact(session, contact=existing)
         return existing
     other = await session.get(User, to_user_id)
@@ -191,7 +161,7 @@ async def share_back(session: AsyncSession, *, user: User, to_user_id: uuid.UUID
         interests=[],
         shared_fields=[],
     )
-    apply_shared(contact, await _shared_with(session, giver_id=to_user_id))
+    cards.apply_shared(contact, await _shared_with(session, giver_id=to_user_id))
     session.add(contact)
     await session.flush()
     await search.index_contact(session, contact=contact)
@@ -212,29 +182,8 @@ async def withdraw(session: AsyncSession, *, user: User, from_user_id: uuid.UUID
     share.withdrawn_at = utcnow()
     copy = await _contact_for(session, owner_id=from_user_id, person_id=user.id)
     if copy is not None:
-        apply_shared(copy, {"name": copy.name})
+        cards.apply_shared(copy, {"name": copy.name})
         copy.shared_fields = []
-        await search.index_contact(session, contact=copy)
-    await session.flush()
-
-
-async def refresh_shared_copies(session: AsyncSession, *, card: Card) -> None:
-    """After I edit my card: everyone I share with gets the new shared fields."""
-    receivers = (
-        await session.scalars(
-            select(CardShare.to_user_id).where(
-                CardShare.from_user_id == card.user_id, CardShare.withdrawn_at.is_(None)
-            )
-        )
-    ).all()
-    if not receivers:
-        return
-    shared = await cards.shared_view(session, card=card)
-    copies = await session.scalars(
-        select(Contact).where(Contact.person_id == card.user_id, Contact.owner_id.in_(receivers))
-    )
-    for copy in copies:
-        apply_shared(copy, shared)
         await search.index_contact(session, contact=copy)
     await session.flush()
 

@@ -75,22 +75,18 @@ async def update_pitch(
     session: AsyncSession, *, user: User, pitch_id: uuid.UUID, data: PitchPatch
 ) -> Pitch:
     """Edit a pitch; if it is my card's headline, people holding my card see the new text."""
-    from services.people import exchange
-
     pitch = await _pitch(session, user=user, pitch_id=pitch_id)
     for name, value in data.model_dump(exclude_unset=True, exclude_none=True).items():
         setattr(pitch, name, value.strip() if isinstance(value, str) else value)
     await session.flush()
     card = await cards.get_card(session, user=user)
     if card.headline_pitch_id == pitch.id:
-        await exchange.refresh_shared_copies(session, card=card)
+        await cards.refresh_shared_copies(session, card=card)
     return pitch
 
 
 async def delete_pitch(session: AsyncSession, *, user: User, pitch_id: uuid.UUID) -> None:
     """Delete a pitch (the card falls back to its typed headline)."""
-    from services.people import exchange
-
     pitch = await _pitch(session, user=user, pitch_id=pitch_id)
     card = await cards.get_card(session, user=user)
     was_headline = card.headline_pitch_id == pitch.id
@@ -99,7 +95,7 @@ async def delete_pitch(session: AsyncSession, *, user: User, pitch_id: uuid.UUID
     await session.delete(pitch)
     await session.flush()
     if was_headline:
-        await exchange.refresh_shared_copies(session, card=card)
+        await cards.refresh_shared_copies(session, card=card)
 
 
 async def get_pitch(session: AsyncSession, *, user: User, pitch_id: uuid.UUID) -> Pitch:
