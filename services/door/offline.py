@@ -30,7 +30,6 @@ from schemas.sync import (
     ConflictScan,
     DoorConflictOut,
     DoorConflictsOut,
-    DoorScanOp,
     OfflinePackOut,
     OfflineScanIn,
     OfflineScanItem,
@@ -57,7 +56,6 @@ from services.models import (
     ScanOutcome,
     User,
 )
-from services.sync.batch import OpContext, Outcome, register
 
 LATE_AFTER = timedelta(minutes=2)
 
@@ -210,7 +208,8 @@ async def apply_offline_scan(
     )
 
 
-def _status(result: OfflineScanResult) -> str:
+def status_of(result: OfflineScanResult) -> str:
+    """How an uploaded scan went, in the words of the upload and sync answers."""
     if result.answer.replayed:
         return "duplicate"
     return "conflict" if result.conflict_id else "applied"
@@ -232,28 +231,13 @@ async def apply_offline_scans(
                 result = await apply_offline_scan(
                     session, event=event, by_user=by_user, device=device, scan=scan
                 )
-            items.append(OfflineScanItem(nonce=scan.nonce, status=_status(result), result=result))
+            items.append(OfflineScanItem(nonce=scan.nonce, status=status_of(result), result=result))
         except DomainError as exc:
             status = "retry" if exc.code == "scan_again" else "rejected"
             items.append(
                 OfflineScanItem(nonce=scan.nonce, status=status, code=exc.code, detail=exc.detail)
             )
     return OfflineScansOut(results=items)
-
-
-@register(
-    "door.scan",
-    payload=DoorScanOp,
-    description="A door scan an offline staff phone made (badge token, or someone found by "
-    "name in the offline pack), with what the phone answered. Staff and organizers only.",
-)
-async def door_scan(ctx: OpContext, data: DoorScanOp) -> Outcome:
-    event = await ctx.staff_event(data.event_id)
-    scan = OfflineScanIn.model_validate(data.model_dump(exclude={"event_id", "device"}))
-    result = await apply_offline_scan(
-        ctx.session, event=event, by_user=ctx.user, device=data.device, scan=scan
-    )
-    return Outcome(_status(result), result.model_dump(mode="json"))  # type: ignore[arg-type]
 
 
 async def door_conflicts(session: AsyncSession, *, event: Event) -> DoorConflictsOut:

@@ -41,7 +41,7 @@ log = logging.getLogger("rapport.sync")
 HANDLER_MODULES = (
     "services.sync.ops",
     "services.sync.notes",
-    "services.door.offline",
+    "services.sync.door",
     "services.sync.followups",
 )
 # Errors that pass: the operation is answered `retry` and not recorded.
