@@ -37,7 +37,7 @@ from api import (
 from api.deps import csrf_guard
 from api.errors import install_error_handlers
 from api.frontend import mount_frontend
-from api.middleware import RequestContext, SameOriginWrites
+from api.middleware import BodyLimit, RequestContext, SameOriginWrites, ServerErrors
 from services.db import create_engine, create_sessionmaker
 from services.settings import Settings, get_settings
 from services.worker import run_worker
@@ -51,24 +51,32 @@ CSP = (
     "form-action 'self'"
 )
 
+PERMISSIONS_POLICY = (
+    "camera=(self), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+)
+HSTS = "max-age=31536000; includeSubDomains"
+
 
 class SecurityHeaders:
     """Headers every response carries: no sniffing, no framing, same-origin everything."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, https: bool = False) -> None:
         self.app = app
+        self.headers = [
+            (b"content-security-policy", CSP.encode()),
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"same-origin"),
+            (b"x-frame-options", b"DENY"),
+            # The scanners use the camera; nothing else may, and no page may use anything else.
+            (b"permissions-policy", PERMISSIONS_POLICY.encode()),
+        ]
+        if https:  # served over https (RAPPORT_BASE_URL): browsers must never use http again
+            self.headers.append((b"strict-transport-security", HSTS.encode()))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message.setdefault("headers", []).extend(
-                    [
-                        (b"content-security-policy", CSP.encode()),
-                        (b"x-content-type-options", b"nosniff"),
-                        (b"referrer-policy", b"same-origin"),
-                        (b"x-frame-options", b"DENY"),
-                    ]
-                )
+                message.setdefault("headers", []).extend(self.headers)
             await send(message)
 
         await self.app(scope, receive, send_with_headers if scope["type"] == "http" else send)
@@ -122,7 +130,9 @@ def create_app(settings: Settings | None = None, *, with_worker: bool | None = N
     if settings.dev_mailbox_enabled:
         app.include_router(dev.router)
     mount_frontend(app, Path(settings.frontend_dist))
+    app.add_middleware(ServerErrors)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SameOriginWrites, allowed_origin=settings.origin)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, https=settings.base_url.startswith("https://"))
     app.add_middleware(RequestContext)
     return app

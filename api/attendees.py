@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 from api.deps import AttendeeAccess, DbSession, OrganizerAccess, Paging, StaffAccess
 from api.errors import ERROR_RESPONSES
 from schemas.attendees import AttendeeOut, BadgeOut, ImportReport
-from schemas.common import Page
+from schemas.common import Page, Text
 from services.errors import Invalid
 from services.events import attendees, badges
 from services.events.attendee_csv import MAX_BYTES
@@ -47,7 +47,7 @@ async def list_attendees(
     access: StaffAccess,
     db: DbSession,
     paging: Paging,
-    q: Annotated[str | None, Query(max_length=100, description="Name, email or company")] = None,
+    q: Annotated[Text | None, Query(max_length=100, description="Name, email or company")] = None,
 ) -> Page[AttendeeOut]:
     items, total = await attendees.list_attendees(
         db, event=access.event, query=q, limit=paging.limit, offset=paging.offset

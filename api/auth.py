@@ -59,7 +59,8 @@ async def verify(
 
 
 @router.get("/me", response_model=MeOut, summary="Who is signed in")
-async def me(signed_in: CurrentSession) -> MeOut:
+async def me(signed_in: CurrentSession, response: Response) -> MeOut:
+    response.headers["Cache-Control"] = "no-store"  # it carries the CSRF token
     user = signed_in.user
     return MeOut(
         id=user.id,

@@ -27,7 +27,7 @@ from schemas.checkin import (
     SelfCheckInIn,
     UndoIn,
 )
-from schemas.common import Page
+from schemas.common import Page, Text
 from services.door import checkin, records
 from services.door import log as checkin_log
 from services.door import settings as door_settings
@@ -126,7 +126,7 @@ async def check_in_by_hand(
 async def find_at_door(
     access: StaffAccess,
     db: DbSession,
-    q: Annotated[str, Query(min_length=1, max_length=100, description="Name, email, company")],
+    q: Annotated[Text, Query(min_length=1, max_length=100, description="Name, email, company")],
     limit: Annotated[int, Query(ge=1, le=50)] = 20,
 ) -> list[DoorAttendeeOut]:
     found = await records.find_at_door(db, event=access.event, query=q, limit=limit)

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.deps import CurrentUser, DbSession, Paging
 from api.errors import ERROR_RESPONSES
-from schemas.common import Page
+from schemas.common import Page, Text
 from schemas.contacts import (
     ContactCreated,
     ContactDetail,
@@ -70,7 +70,7 @@ async def list_contacts(
     db: DbSession,
     paging: Paging,
     event_id: Annotated[uuid.UUID | None, Query(description="Only people met here")] = None,
-    tag: Annotated[str | None, Query(max_length=80, description="A note topic")] = None,
+    tag: Annotated[Text | None, Query(max_length=80, description="A note topic")] = None,
     sort: Annotated[Literal["met", "warmth", "name"], Query()] = "met",
 ) -> Page[ContactSummary]:
     items, total = await contacts.list_contacts(

@@ -135,6 +135,10 @@ StaffAccess = Annotated[EventAccess, Depends(staff_of)]
 AttendeeAccess = Annotated[EventAccess, Depends(attendee_of)]
 
 
+# No list is this long; a larger offset (2^63 and up) would overflow the database's integer.
+MAX_OFFSET = 1_000_000
+
+
 @dataclass(frozen=True)
 class PageParams:
     limit: int
@@ -143,7 +147,7 @@ class PageParams:
 
 def page_params(
     limit: Annotated[int, Query(ge=1, le=200, description="Items per page")] = 50,
-    offset: Annotated[int, Query(ge=0, description="Items to skip")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip")] = 0,
 ) -> PageParams:
     """The same `limit` / `offset` on every list endpoint."""
     return PageParams(limit=limit, offset=offset)

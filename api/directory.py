@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response, status
 from api.deps import AttendeeAccess, CurrentUser, DbSession, EventMemberAccess, Paging
 from api.errors import ERROR_RESPONSES
 from api.exchange import scan_out
-from schemas.common import Page
+from schemas.common import Page, Text
 from schemas.directory import (
     DirectoryChoiceIn,
     DirectoryChoiceOut,
@@ -72,7 +72,7 @@ async def list_directory(
     db: DbSession,
     paging: Paging,
     q: Annotated[
-        str | None, Query(max_length=100, description="Name, company, title or interest")
+        Text | None, Query(max_length=100, description="Name, company, title or interest")
     ] = None,
 ) -> Page[DirectoryEntryOut]:
     items, total = await directory.list_directory(

@@ -151,9 +151,13 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, code, detail, headers=getattr(exc, "headers", None))
 
 
+INTERNAL_ERROR = "Something went wrong on our side. Try again."
+
+
 async def _unexpected_error(_request: Request, exc: Exception) -> JSONResponse:
+    # Only reached without api.middleware.ServerErrors (which answers first, with all headers).
     log.exception("unhandled error", exc_info=exc)
-    return error_response(500, "internal_error", "Something went wrong on our side. Try again.")
+    return error_response(500, "internal_error", INTERNAL_ERROR, headers={"Connection": "close"})
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -1,4 +1,5 @@
-"""ASGI middleware: request ids and access logs, and refusing cross-origin changes."""
+"""ASGI middleware: request ids and access logs, refusing cross-origin changes and bodies too
+large to read, and the one 500 answer of an unexpected error."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ import logging
 import time
 import uuid
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import error_response
+from api.errors import INTERNAL_ERROR, error_response
 from services.logs import request_id_var
 
 log = logging.getLogger("rapport.access")
@@ -75,3 +77,77 @@ class SameOriginWrites:
     def _same_host(scope: Scope, origin: str) -> bool:
         host = dict(scope["headers"]).get(b"host", b"").decode("latin-1")
         return bool(host) and origin.split("://", 1)[-1] == host
+
+
+class ServerErrors:
+    """An unexpected error becomes the one 500 answer, sent through the other middleware (so
+    it carries the request id and every security header) with `Connection: close`: the
+    client must not send its next request on a connection the server may drop."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_noting_start(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_noting_start)
+        except Exception:
+            if started:
+                raise  # too late for an answer: the server drops the connection
+            log.exception("unhandled error on %s %s", scope["method"], scope["path"])
+            response = error_response(
+                500, "internal_error", INTERNAL_ERROR, headers={"Connection": "close"}
+            )
+            await response(scope, receive, send)
+
+
+class BodyLimit:
+    """Refuse a request body larger than `max_bytes` with 413 before reading it (when its
+    Content-Length says so) or as soon as it passes the limit (a chunked body), so that no
+    endpoint holds more than that in memory."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    def _too_large(self) -> HTTPException:
+        megabytes = self.max_bytes / (1024 * 1024)
+        return HTTPException(
+            413, f"This request is larger than the server takes ({megabytes:g} MB at most)."
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            exc = self._too_large()
+            response = error_response(
+                413, "too_large", str(exc.detail), headers={"Connection": "close"}
+            )
+            await response(scope, receive, send)
+            return
+        received = 0
+
+        async def receive_counting() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    # Raised inside the endpoint's body reading; FastAPI passes an HTTP error
+                    # on, and api.errors renders it as the 413 answer.
+                    raise self._too_large()
+            return message
+
+        await self.app(scope, receive_counting, send)

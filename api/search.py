@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import CurrentUser, DbSession
 from api.errors import ERROR_RESPONSES
+from schemas.common import Text
 from schemas.contacts import ContactOut
 from schemas.search import SearchHitOut, SearchOut
 from services.people import search
@@ -26,7 +27,7 @@ router = APIRouter(tags=["search"], responses=ERROR_RESPONSES)
 async def search_contacts(
     user: CurrentUser,
     db: DbSession,
-    q: Annotated[str, Query(min_length=1, max_length=200)],
+    q: Annotated[Text, Query(min_length=1, max_length=200)],
     limit: Annotated[int, Query(ge=1, le=50)] = 20,
 ) -> SearchOut:
     hits = await search.search_contacts(db, user=user, query=q, limit=limit)

@@ -8,6 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from schemas.common import Input
+
 Rows = list[dict[str, Any]]
 
 
@@ -57,7 +59,7 @@ class DeletePreviewOut(BaseModel):
     )
 
 
-class DeleteAccountIn(BaseModel):
+class DeleteAccountIn(Input):
     confirm_email: str = Field(max_length=320, description="My account's email, to confirm")
     delete_my_events: bool = Field(
         default=False, description="Also delete the events of which I am the only organizer"

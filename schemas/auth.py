@@ -6,8 +6,10 @@ import uuid
 
 from pydantic import BaseModel, EmailStr, Field
 
+from schemas.common import Input
 
-class SignInRequest(BaseModel):
+
+class SignInRequest(Input):
     email: EmailStr
     next: str = Field(default="/", max_length=500, description="Where to go after signing in")
 
@@ -16,7 +18,7 @@ class SignInAccepted(BaseModel):
     detail: str
 
 
-class VerifyIn(BaseModel):
+class VerifyIn(Input):
     token: str = Field(min_length=1, max_length=200)
 
 

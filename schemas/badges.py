@@ -8,6 +8,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from schemas.common import Input
+
 
 class BadgeLayout(StrEnum):
     a6 = "a6"  # one badge per A6 page
@@ -23,7 +25,7 @@ class IssuedBadgeOut(BaseModel):
     revoked_tokens: int = Field(description="Old badges that now scan as revoked")
 
 
-class BadgePdfIn(BaseModel):
+class BadgePdfIn(Input):
     layout: BadgeLayout = BadgeLayout.a6
     attendee_ids: list[uuid.UUID] | None = Field(
         default=None, max_length=20000, description="Only these attendees; all when omitted"

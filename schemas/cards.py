@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from schemas.common import CardName, OrmModel
+from schemas.common import CardName, Input, OneLine, OrmModel
 
 CardField = Literal[
     "name",
@@ -25,18 +25,18 @@ CardField = Literal[
 ]
 
 
-class CardIn(BaseModel):
+class CardIn(Input):
     """Replace my card. Phone numbers are stored in E.164 (give +country or rely on the server's
     default region); URLs must be http(s); LinkedIn must be a linkedin.com/in/ profile."""
 
     name: CardName = Field(default="", validate_default=True)
-    title: str = Field(default="", max_length=200)
-    company: str = Field(default="", max_length=200)
-    email: str = Field(default="", max_length=320)
-    phone: str = Field(default="", max_length=40)
+    title: OneLine = Field(default="", max_length=200)
+    company: OneLine = Field(default="", max_length=200)
+    email: OneLine = Field(default="", max_length=320)
+    phone: OneLine = Field(default="", max_length=40)
     linkedin_url: str = Field(default="", max_length=300)
     website: str = Field(default="", max_length=500)
-    headline: str = Field(default="", max_length=200, description="One line about me")
+    headline: OneLine = Field(default="", max_length=200, description="One line about me")
     interests: list[str] = Field(default_factory=list, max_length=30)
     goals: str = Field(
         default="",
@@ -90,7 +90,7 @@ class SharedCardOut(SharedFields):
     has_photo: bool = False
 
 
-class CardSettingsIn(BaseModel):
+class CardSettingsIn(Input):
     words_per_minute: int | None = Field(default=None, ge=60, le=250)
     headline_pitch_id: uuid.UUID | None = Field(
         default=None, description="The pitch whose text is my card's headline"

@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, Field
 
+from schemas.common import Input
 from services.models import CheckInMethod, ScanOutcome
 
 NONCE = Field(
@@ -25,7 +26,7 @@ GATE = Field(default="", max_length=60, description="Which door or desk, e.g. `A
 DEVICE = Field(default="", max_length=100, description="Which phone, for the log")
 
 
-class ScanIn(BaseModel):
+class ScanIn(Input):
     """A staff phone scanned a badge."""
 
     token: str = Field(
@@ -39,7 +40,7 @@ class ScanIn(BaseModel):
     device: str = DEVICE
 
 
-class ManualCheckInIn(BaseModel):
+class ManualCheckInIn(Input):
     """Staff found the person by name (no badge with them)."""
 
     attendee_id: uuid.UUID
@@ -49,7 +50,7 @@ class ManualCheckInIn(BaseModel):
     device: str = DEVICE
 
 
-class SelfCheckInIn(BaseModel):
+class SelfCheckInIn(Input):
     """A signed-in attendee scanned the door poster."""
 
     token: str = Field(
@@ -60,7 +61,7 @@ class SelfCheckInIn(BaseModel):
     device: str = DEVICE
 
 
-class UndoIn(BaseModel):
+class UndoIn(Input):
     reason: str = Field(default="", max_length=300, description="Why, for the log")
 
 
@@ -139,7 +140,7 @@ class DoorSettingsOut(BaseModel):
     poster_rotated_at: datetime | None
 
 
-class DoorSettingsPatch(BaseModel):
+class DoorSettingsPatch(Input):
     opens_minutes_before_start: int | None = Field(default=None, ge=0, le=7 * 24 * 60)
     closes_minutes_after_end: int | None = Field(default=None, ge=0, le=7 * 24 * 60)
     self_check_in_enabled: bool | None = None

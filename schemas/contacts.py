@@ -8,18 +8,18 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, Field
 
-from schemas.common import ContactName, ErrorOut, OrmModel
+from schemas.common import ContactName, ErrorOut, Input, OneLine, OrmModel
 from schemas.notes import NoteOut, PromiseOut
 
 OnDuplicate = Literal["offer", "create", "merge"]
 
 
-class ContactFields(BaseModel):
-    name: str = Field(default="", max_length=200)
-    title: str = Field(default="", max_length=200)
-    company: str = Field(default="", max_length=200)
-    email: str = Field(default="", max_length=320)
-    phone: str = Field(default="", max_length=40, description="Stored in E.164")
+class ContactFields(Input):
+    name: OneLine = Field(default="", max_length=200)
+    title: OneLine = Field(default="", max_length=200)
+    company: OneLine = Field(default="", max_length=200)
+    email: OneLine = Field(default="", max_length=320)
+    phone: OneLine = Field(default="", max_length=40, description="Stored in E.164")
     linkedin_url: str = Field(default="", max_length=300)
     website: str = Field(default="", max_length=500)
 
@@ -41,21 +41,21 @@ class ContactIn(ContactFields):
     merge_into: uuid.UUID | None = None
 
 
-class ContactPatch(BaseModel):
+class ContactPatch(Input):
     """Fields I change become mine: a later withdrawal by the person does not clear them."""
 
     name: ContactName | None = None
-    title: str | None = Field(default=None, max_length=200)
-    company: str | None = Field(default=None, max_length=200)
-    email: str | None = Field(default=None, max_length=320)
-    phone: str | None = Field(default=None, max_length=40)
+    title: OneLine | None = Field(default=None, max_length=200)
+    company: OneLine | None = Field(default=None, max_length=200)
+    email: OneLine | None = Field(default=None, max_length=320)
+    phone: OneLine | None = Field(default=None, max_length=40)
     linkedin_url: str | None = Field(default=None, max_length=300)
     website: str | None = Field(default=None, max_length=500)
     event_id: uuid.UUID | None = None
     met_at: AwareDatetime | None = None
 
 
-class ImportIn(BaseModel):
+class ImportIn(Input):
     """What a scanned QR code held: a vCard (2.1/3.0/4.0), a MECARD, or a LinkedIn profile URL."""
 
     payload: str = Field(min_length=1, max_length=20000)
@@ -120,7 +120,7 @@ class FileImportOut(BaseModel):
     warnings: list[str]
 
 
-class MergeIn(BaseModel):
+class MergeIn(Input):
     other_id: uuid.UUID = Field(description="This contact's notes move here; it is then deleted")
 
 

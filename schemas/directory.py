@@ -8,9 +8,10 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from schemas.cards import SharedFields
+from schemas.common import Input
 
 
-class DirectoryChoiceIn(BaseModel):
+class DirectoryChoiceIn(Input):
     listed: bool = Field(description="Show my card to people at this event")
 
 

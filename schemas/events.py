@@ -7,10 +7,10 @@ from datetime import datetime
 
 from pydantic import BaseModel, EmailStr, Field
 
-from schemas.common import EventName, OrmModel
+from schemas.common import EventName, Input, OneLine, OrmModel
 
 
-class EventIn(BaseModel):
+class EventIn(Input):
     """Times without an offset are read in the event's own time zone."""
 
     name: EventName
@@ -20,7 +20,7 @@ class EventIn(BaseModel):
     ends_at: datetime
 
 
-class EventPatch(BaseModel):
+class EventPatch(Input):
     name: EventName | None = None
     venue: str | None = Field(default=None, max_length=300)
     timezone: str | None = Field(default=None, max_length=64)
@@ -41,9 +41,9 @@ class MyEventOut(EventOut):
     roles: list[str] = Field(description="organizer, staff and/or attendee")
 
 
-class StaffInviteIn(BaseModel):
+class StaffInviteIn(Input):
     email: EmailStr
-    name: str = Field(default="", max_length=200)
+    name: OneLine = Field(default="", max_length=200)
 
 
 class StaffOut(BaseModel):

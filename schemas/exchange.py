@@ -7,10 +7,11 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from schemas.common import Input
 from schemas.contacts import ContactOut
 
 
-class ScanIn(BaseModel):
+class ScanIn(Input):
     badge: str = Field(
         min_length=1,
         max_length=500,
@@ -26,7 +27,7 @@ class ScanOut(BaseModel):
     event_name: str
 
 
-class PersonIn(BaseModel):
+class PersonIn(Input):
     user_id: uuid.UUID
 
 

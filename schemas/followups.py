@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from schemas.common import OrmModel, SubjectLine, TemplateName
+from schemas.common import Input, OneLine, OrmModel, SubjectLine, TemplateName
 
 TemplateKindName = Literal["resource", "conversation", "meet_again", "introduction", "custom"]
 ChannelName = Literal["email", "linkedin", "phone", "other"]
@@ -17,14 +17,14 @@ StatusName = Literal[
 ]
 
 
-class TemplateIn(BaseModel):
+class TemplateIn(Input):
     kind: TemplateKindName = "custom"
     name: TemplateName
     subject: SubjectLine
     body: str = Field(min_length=1, max_length=10_000)
 
 
-class TemplatePatch(BaseModel):
+class TemplatePatch(Input):
     kind: TemplateKindName | None = None
     name: TemplateName | None = None
     subject: SubjectLine | None = None
@@ -45,12 +45,12 @@ class PlaceholderOut(BaseModel):
     description: str
 
 
-class PreviewIn(BaseModel):
+class PreviewIn(Input):
     """Preview a saved template (`template_id`) or unsaved text (`subject` and `body`)."""
 
     contact_id: uuid.UUID
     template_id: uuid.UUID | None = None
-    subject: str | None = Field(default=None, max_length=300)
+    subject: OneLine | None = Field(default=None, max_length=300)
     body: str | None = Field(default=None, max_length=10_000)
 
     @model_validator(mode="after")
@@ -65,7 +65,7 @@ class RenderedOut(BaseModel):
     body: str
 
 
-class DraftRequest(BaseModel):
+class DraftRequest(Input):
     """Draft for my contacts from an event, for the contacts listed, or (`scope` "all") for all
     my contacts, those met at no event (typed in, scanned from a vCard, imported) included."""
 
@@ -131,15 +131,15 @@ class FollowUpOut(OrmModel):
     )
 
 
-class FollowUpPatch(BaseModel):
+class FollowUpPatch(Input):
     """Editing an approved or scheduled message takes it back to draft."""
 
-    subject: str | None = Field(default=None, min_length=1, max_length=300)
+    subject: OneLine | None = Field(default=None, min_length=1, max_length=300)
     body: str | None = Field(default=None, min_length=1, max_length=10_000)
     channel: ChannelName | None = None
 
 
-class ApproveIn(BaseModel):
+class ApproveIn(Input):
     send_at: datetime | None = Field(
         default=None,
         description="When to send (with time zone). Default: now, or 09:00 the next morning "
@@ -147,7 +147,7 @@ class ApproveIn(BaseModel):
     )
 
 
-class SnoozeIn(BaseModel):
+class SnoozeIn(Input):
     until: datetime | None = Field(
         default=None, description="Default: 09:00 tomorrow in my time zone"
     )

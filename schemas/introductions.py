@@ -8,15 +8,17 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from schemas.common import named
+from schemas.common import Input, named
 
 Status = Literal["waiting", "introduced", "declined", "cancelled", "expired"]
 AnswerValue = Literal["yes", "no"]
 REASON_MAX = 1000
-Reason = Annotated[str, *named(REASON_MAX, "Say why they should meet: both of them will read it.")]
+Reason = Annotated[
+    str, *named(REASON_MAX, "Say why they should meet: both of them will read it.", lines=True)
+]
 
 
-class IntroductionIn(BaseModel):
+class IntroductionIn(Input):
     contact_id: uuid.UUID = Field(description="One of my contacts (the page it was started on)")
     other_contact_id: uuid.UUID = Field(description="Another of my contacts")
     reason: Reason = Field(description="Plain text, shown to both as I wrote it")
@@ -47,7 +49,7 @@ class IntroductionOut(BaseModel):
     people: list[PartyOut] = Field(description="The two, in the order they were picked")
 
 
-class RequestTokenIn(BaseModel):
+class RequestTokenIn(Input):
     token: str = Field(max_length=1000, description="From the fragment of the mailed link")
 
 

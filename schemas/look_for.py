@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from schemas.common import named
+from schemas.common import Input, named
 
 LookForKind = Literal["person", "company", "topic"]
 LookForText = Annotated[
@@ -16,7 +16,7 @@ LookForText = Annotated[
 ]
 
 
-class LookForIn(BaseModel):
+class LookForIn(Input):
     id: uuid.UUID | None = Field(default=None, description="Client-made id (idempotent)")
     kind: LookForKind = Field(
         description="person: matched against names; company: against companies; topic: "
@@ -28,7 +28,7 @@ class LookForIn(BaseModel):
     )
 
 
-class LookForPatch(BaseModel):
+class LookForPatch(Input):
     kind: LookForKind | None = None
     text: LookForText | None = None
     done: bool | None = Field(default=None, description="Ticked off by hand")

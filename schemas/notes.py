@@ -7,10 +7,11 @@ from datetime import date, datetime
 
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
+from schemas.common import Input
 from services.models.notes import MAX_LINK, Channel, DetailKind, Warmth
 
 
-class PersonalDetailIn(BaseModel):
+class PersonalDetailIn(Input):
     id: uuid.UUID | None = None
     kind: DetailKind
     text: str = Field(default="", max_length=500)
@@ -29,7 +30,7 @@ LINK_DESCRIPTION = (
 )
 
 
-class PromiseIn(BaseModel):
+class PromiseIn(Input):
     id: uuid.UUID | None = Field(default=None, description="Keep the id to keep done/not done")
     text: str = Field(min_length=1, max_length=500)
     link: str | None = Field(default=None, max_length=MAX_LINK, description=LINK_DESCRIPTION)
@@ -37,7 +38,7 @@ class PromiseIn(BaseModel):
     done: bool = False
 
 
-class NoteIn(BaseModel):
+class NoteIn(Input):
     id: uuid.UUID | None = Field(default=None, description="Client-made id (idempotent)")
     text: str = Field(default="", max_length=20000)
     topics: list[str] = Field(default_factory=list, max_length=30)
@@ -51,7 +52,7 @@ class NoteIn(BaseModel):
     )
 
 
-class NotePatch(BaseModel):
+class NotePatch(Input):
     """Only the fields sent change; lists sent replace the old ones. `base_version` is the
     version this edit was made on: if the note has moved on, the answer is 409 note_changed."""
 
@@ -105,7 +106,7 @@ class PromiseListItem(PromiseOut):
     )
 
 
-class PromisePatch(BaseModel):
+class PromisePatch(Input):
     done: bool | None = None
     due_on: date | None = None
     text: str | None = Field(default=None, min_length=1, max_length=500)

@@ -8,12 +8,12 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from schemas.common import PitchTitle
+from schemas.common import Input, PitchTitle
 
 TargetSeconds = Literal[30, 60, 90]
 
 
-class PitchIn(BaseModel):
+class PitchIn(Input):
     id: uuid.UUID | None = Field(default=None, description="Client-made id (idempotent)")
     title: PitchTitle
     audience: str = Field(default="", max_length=200)
@@ -21,7 +21,7 @@ class PitchIn(BaseModel):
     target_seconds: TargetSeconds = 60
 
 
-class PitchPatch(BaseModel):
+class PitchPatch(Input):
     title: PitchTitle | None = None
     audience: str | None = Field(default=None, max_length=200)
     text: str | None = Field(default=None, max_length=5000)

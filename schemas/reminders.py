@@ -8,10 +8,10 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from schemas.common import OrmModel
+from schemas.common import Input, OrmModel
 
 
-class CadenceIn(BaseModel):
+class CadenceIn(Input):
     every_days: int = Field(ge=1, le=3650, description="14, 30, 90, or any number of days")
 
 
@@ -23,7 +23,7 @@ class CadenceOut(BaseModel):
     next_due_on: date
 
 
-class InteractionIn(BaseModel):
+class InteractionIn(Input):
     contact_id: uuid.UUID
     kind: Literal["talked", "message"] = "talked"
     text: str = Field(default="", max_length=2000)
@@ -55,7 +55,7 @@ class PreferencesOut(BaseModel):
     calendar_feed: bool = Field(description="Whether a calendar feed URL is active")
 
 
-class PreferencesPatch(BaseModel):
+class PreferencesPatch(Input):
     timezone: str | None = Field(default=None, max_length=64, description="e.g. Europe/Berlin")
     signature: str | None = Field(default=None, max_length=1000)
     daily_digest: bool | None = None

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
 from schemas.checkin import GATE, NONCE, AttendeeBrief, CheckInWindow, ScanAnswer
-from schemas.common import FieldError
+from schemas.common import FieldError, Input
 from schemas.contacts import ContactFields, OnDuplicate
 from schemas.notes import NoteIn as NoteFields
 from schemas.notes import NotePatch
@@ -24,8 +24,11 @@ LocalOutcome = Literal["ok", "already_checked_in", "invalid", "revoked", "wrong_
 # --- the batch -------------------------------------------------------------------------------
 
 
-class SyncOperationIn(BaseModel):
+class SyncOperationIn(Input):
     """One queued change. `payload` is checked against the type's schema when it is applied."""
+
+    # The payload is checked by its type's model, one operation at a time.
+    unchecked: ClassVar[frozenset[str]] = frozenset({"payload"})
 
     id: uuid.UUID = Field(
         description="Made by the phone when the change was made, kept across retries: the same "
@@ -35,7 +38,7 @@ class SyncOperationIn(BaseModel):
     payload: dict[str, Any] = Field(description="The operation's data, by type")
 
 
-class SyncBatchIn(BaseModel):
+class SyncBatchIn(Input):
     """Operations in the order they were made; at most 500 per batch."""
 
     device: str = Field(default="", max_length=100, description="Which phone, for the log")
@@ -101,7 +104,7 @@ class ContactCreateOp(ContactFields):
     merge_into: uuid.UUID | None = None
 
 
-class ExchangeScanOp(BaseModel):
+class ExchangeScanOp(Input):
     """A badge scanned offline ("scanned — details when online")."""
 
     contact_id: uuid.UUID = Field(description="The id the phone gave the placeholder contact")
@@ -124,12 +127,12 @@ class NoteUpdateOp(NotePatch):
     )
 
 
-class PromiseSetDoneOp(BaseModel):
+class PromiseSetDoneOp(Input):
     promise_id: uuid.UUID
     done: bool = True
 
 
-class DoorScanOp(BaseModel):
+class DoorScanOp(Input):
     """A door scan made offline: a badge token, or someone found by name in the pack."""
 
     event_id: uuid.UUID
@@ -185,7 +188,7 @@ class OfflinePackOut(BaseModel):
     generated_at: datetime
 
 
-class OfflineScanIn(BaseModel):
+class OfflineScanIn(Input):
     token: str | None = Field(default=None, min_length=1, max_length=500)
     attendee_id: uuid.UUID | None = None
     scanned_at: AwareDatetime
@@ -200,7 +203,7 @@ class OfflineScanIn(BaseModel):
         return self
 
 
-class OfflineScansIn(BaseModel):
+class OfflineScansIn(Input):
     device: str = Field(min_length=1, max_length=100, description="Which phone")
     scans: list[OfflineScanIn] = Field(description=f"At most {MAX_BATCH}, any order")
 

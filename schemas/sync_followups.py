@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import uuid
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, Field
+
+from schemas.common import Input
 
 
-class FollowUpOp(BaseModel):
+class FollowUpOp(Input):
     """Which follow-up, and when the phone's user acted on it."""
 
     follow_up_id: uuid.UUID

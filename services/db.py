@@ -13,6 +13,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import DateTime, MetaData, Table, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -42,6 +43,30 @@ def utcnow() -> datetime:
 
 # INSERT .. ON CONFLICT is dialect-specific in SQLAlchemy; both our databases have it.
 _ON_CONFLICT_INSERTS: dict[str, Any] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+# PostgreSQL error classes that pass: a transaction rolled back by a deadlock or a serialization
+# failure (40), a lost connection (08), too little memory or disk (53), the server shutting
+# down (57P), a lock or statement timeout (55P03, 57014).
+_PASSING_SQLSTATES = ("40", "08", "53", "57P", "55P03", "57014")
+# SQLite: the database was busy or locked (SQLITE_BUSY, SQLITE_LOCKED, and their extended codes).
+_SQLITE_BUSY = frozenset({5, 6})
+
+
+def is_passing(exc: DBAPIError) -> bool:
+    """Whether a database error will likely not happen again (busy, a lock timed out, the
+    connection dropped), so the same change may be tried later; a broken constraint, data
+    the database refuses or a bug will fail the same way every time."""
+    if exc.connection_invalidated:
+        return True
+    orig = exc.orig
+    sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if isinstance(sqlstate, str):
+        return sqlstate.startswith(_PASSING_SQLSTATES)
+    code = getattr(orig, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in _SQLITE_BUSY
+    return "database is locked" in str(orig)
 
 
 def upsert_insert(session: AsyncSession, table: Table | Any) -> Any:

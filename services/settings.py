@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     signin_limit_per_ip: int = Field(default=300, description="per 15 minutes")
     introductions_per_day: int = Field(default=20, description="per user, per 24 hours")
 
+    max_body_bytes: int = Field(
+        default=6 * 1024 * 1024, ge=1024, description="largest request body taken (413 above)"
+    )
     run_worker_in_process: bool = True
     worker_poll_seconds: float = 2.0
     log_json: bool = False

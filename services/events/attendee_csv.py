@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 
+from schemas.common import without_control_characters
 from services.errors import FieldProblem, Invalid
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -66,7 +67,9 @@ def _decode(data: bytes) -> str:
         raise Invalid("The file is not a text CSV file.", code="not_csv")
     if not text.strip():  # only a byte-order mark
         raise Invalid(EMPTY, code="empty_file")
-    return text
+    # Other control characters (a stray Ctrl-Z from an old spreadsheet) are dropped: no
+    # database may hold them, and a cell cannot be retyped here.
+    return without_control_characters(text)
 
 
 def _delimiter(header_line: str) -> str:

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.db import unit_of_work, upsert_insert, utcnow
 from services.errors import Invalid, NotFound
+from services.events import access
 from services.followups import templates
 from services.followups.draft_facts import (
     CONTACT_COLUMNS,
@@ -202,6 +203,16 @@ class DraftResult:
     skipped: list[Skipped] = field(default_factory=list)
 
 
+async def _require_event(session: AsyncSession, *, owner: User, event_id: uuid.UUID) -> None:
+    """An event I may draft for: one I have a role in, or one I met contacts at (a role may end
+    after the event). Others, and unknown ones, are not found."""
+    met_there = await session.scalar(
+        select(exists().where(Contact.owner_id == owner.id, Contact.event_id == event_id))
+    )
+    if not met_there:
+        await access.event_access(session, user=owner, event_id=event_id)
+
+
 async def draft_follow_ups(
     session: AsyncSession,
     *,
@@ -220,6 +231,7 @@ async def draft_follow_ups(
         )
     chosen = [Contact.owner_id == owner.id]
     if event_id is not None:
+        await _require_event(session, owner=owner, event_id=event_id)
         chosen.append(Contact.event_id == event_id)
     if contact_ids:
         chosen.append(Contact.id.in_(list(contact_ids)))

@@ -129,7 +129,37 @@ async def _set_topics(session: AsyncSession, note: Note, topics: list[str]) -> N
         )
 
 
+async def _refuse_taken_ids(
+    session: AsyncSession,
+    model: type[PersonalDetail] | type[Promise],
+    note: Note,
+    items: Sequence[PersonalDetailIn] | Sequence[PromiseIn],
+    field: str,
+    what: str,
+) -> None:
+    """Ids sent with a note's parts name its own parts, or new ones: an id used twice in the
+    list, or by a row of another note (anyone's), is refused rather than failing the insert."""
+    ids = [item.id for item in items]
+    wanted = {i for i in ids if i is not None}
+    taken = (
+        set(
+            await session.scalars(
+                select(model.id).where(model.id.in_(wanted), model.note_id != note.id)
+            )
+        )
+        if wanted
+        else set()
+    )
+    for index, item_id in enumerate(ids):
+        if item_id is not None and (item_id in taken or item_id in ids[:index]):
+            detail = f"This id is already used by another {what}. Leave it out to make a new one."
+            raise Invalid(
+                detail, code="id_taken", fields=[FieldProblem(f"{field}.{index}.id", detail)]
+            )
+
+
 async def _set_details(session: AsyncSession, note: Note, details: list[PersonalDetailIn]) -> None:
+    await _refuse_taken_ids(session, PersonalDetail, note, details, "personal_details", "detail")
     await session.execute(delete(PersonalDetail).where(PersonalDetail.note_id == note.id))
     await session.flush()
     for item in details:
@@ -166,6 +196,7 @@ async def _set_promises(session: AsyncSession, note: Note, promises: list[Promis
     """Replace the note's promises; one sent with its id keeps its row (and creation time), and
     its link when the link is left out (an app that does not know links yet must not drop it)."""
     links = [promise_link(item.link, field=f"promises.{i}.link") for i, item in enumerate(promises)]
+    await _refuse_taken_ids(session, Promise, note, promises, "promises", "promise")
     old = {
         p.id: p for p in await session.scalars(select(Promise).where(Promise.note_id == note.id))
     }

@@ -14,6 +14,7 @@ import codecs
 import re
 from dataclasses import dataclass, field
 
+from schemas.common import without_control_characters
 from services.errors import Invalid
 
 LINE_BREAK = re.compile(rb"\r\r\n|\r\n|\n|\r")
@@ -152,6 +153,11 @@ def _logical_lines(data: bytes) -> list[bytes]:
 
 
 def _decode(prop_raw: bytes, params: dict[str, list[str]]) -> str:
+    """A property's value as text, without control characters no database may hold."""
+    return without_control_characters(_decode_raw(prop_raw, params))
+
+
+def _decode_raw(prop_raw: bytes, params: dict[str, list[str]]) -> str:
     raw = binascii.a2b_qp(prop_raw) if _is_qp(params) else prop_raw
     charset = (params.get("CHARSET") or [""])[0]
     if charset:
@@ -285,7 +291,7 @@ def _mecard_unescape(text: str) -> str:
 
 def parse_mecard(payload: str) -> ParsedCard:
     """A MECARD QR payload (`MECARD:N:Owen,Sean;TEL:…;;`); Invalid if it is not one."""
-    text = payload.strip().removeprefix("\ufeff")
+    text = without_control_characters(payload.strip().removeprefix("\ufeff"))
     if not text[:7].upper() == "MECARD:":
         raise _bad("This is not a MECARD: it must start with “MECARD:”.", code="bad_mecard")
     card = ParsedCard(version="MECARD")

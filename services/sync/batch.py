@@ -30,9 +30,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from schemas.common import FieldError
 from schemas.sync import MAX_BATCH, OperationResult, SyncBatchIn, SyncBatchOut, SyncOperationIn
-from services.db import upsert_insert, utcnow
+from services.db import is_passing, upsert_insert, utcnow
 from services.errors import DomainError, Invalid, TooManyRequests
 from services.events import access
+from services.logs import request_id_var
 from services.models import Event, SyncOperation, User
 
 log = logging.getLogger("rapport.sync")
@@ -184,6 +185,21 @@ def _failure(
     )
 
 
+def _server_error(op: SyncOperationIn) -> OperationResult:
+    """An operation that failed on our side in a way that will not pass by itself (a broken
+    constraint, a bug): logged with the request id, and answered `rejected` so that the phone
+    stops sending it and shows it, with what was typed. Nothing is recorded, so a fixed server
+    applies it if the person sends it again."""
+    request_id = request_id_var.get()
+    log.exception("sync operation %s (%s) failed (request %s)", op.id, op.type, request_id)
+    bug = DomainError(
+        "Something went wrong on our side with this change, and trying again will not help. "
+        f"What you typed is kept on this phone. Reference: {request_id}.",
+        code="internal_error",
+    )
+    return _failure(op, bug, "rejected")
+
+
 async def _rejected(
     session: AsyncSession, ctx: OpContext, op: SyncOperationIn, digest: str, answer: OperationResult
 ) -> tuple[OperationResult, bool]:
@@ -220,7 +236,10 @@ async def _apply_one(
             type=op.type,
             status="rejected",
             code="invalid_payload",
-            detail=f"The {op.type} payload is not in the expected form.",
+            # One problem is said in the words of its field (as the API's 422 does).
+            detail=problems[0].message
+            if len(problems) == 1
+            else f"The {op.type} payload is not in the expected form.",
             fields=problems,
         )
         return await _rejected(session, ctx, op, digest, answer)
@@ -250,18 +269,20 @@ async def _apply_one(
             return _failure(op, exc, "retry"), False
         return await _rejected(session, ctx, op, digest, _failure(op, exc, "rejected"))
     except DBAPIError as exc:
-        # A lock timeout, a lost connection, a race on a unique key: worth trying again.
-        log.warning("sync operation %s (%s) failed: %s", op.id, op.type, exc.__class__.__name__)
-        return _failure(
-            op, DomainError("The server was busy. Try again.", code="try_again"), "retry"
-        ), False
+        if is_passing(exc):
+            # The server was busy, a lock timed out, the connection dropped: try again later.
+            log.warning(
+                "sync operation %s (%s) will be tried again (request %s): %s",
+                op.id,
+                op.type,
+                request_id_var.get(),
+                exc.__class__.__name__,
+            )
+            busy = DomainError("The server was busy. Try again.", code="try_again")
+            return _failure(op, busy, "retry"), False
+        return _server_error(op), False
     except Exception:
-        # A bug of ours: say so, record nothing, so a fixed server applies it on resend.
-        log.exception("sync operation %s (%s) failed", op.id, op.type)
-        bug = DomainError(
-            "Something went wrong on our side with this change.", code="internal_error"
-        )
-        return _failure(op, bug, "rejected"), False
+        return _server_error(op), False
 
 
 async def apply_batch(session: AsyncSession, *, user: User, data: SyncBatchIn) -> SyncBatchOut:
