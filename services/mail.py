@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import timedelta
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid, parseaddr
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from typing import Any
 
 import aiosmtplib
@@ -53,8 +53,9 @@ def build_message(
     reply_to: str | None = None,
     message_id: str | None = None,
 ) -> EmailMessage:
-    """A plain-text UTF-8 message with safe headers."""
+    """A plain-text UTF-8 message with safe headers, dated now (RFC 5322 requires a Date)."""
     msg = EmailMessage()
+    msg["Date"] = format_datetime(utcnow())
     from_name, from_email = parseaddr(clean_header(from_addr))
     msg["From"] = formataddr((from_name, from_email))
     msg["To"] = clean_header(to_addr)

@@ -187,3 +187,37 @@ async def test_tls_mode_comes_from_the_setting(
 
 def test_clean_header_removes_line_breaks() -> None:
     assert mail.clean_header("a\r\nb\nc\rd  e") == "a b c d e"
+
+
+async def test_every_kind_of_mail_arrives_dated() -> None:
+    """RFC 5322 requires a Date: sign-in links and invitations (system mail) and follow-ups."""
+    import uuid
+    from datetime import UTC, datetime, timedelta
+    from email.utils import parsedate_to_datetime
+
+    from services.followups import mail as followup_mail
+    from services.models import OutboundEmail
+
+    before = datetime.now(UTC).replace(microsecond=0)
+    with smtp_server() as (inbox, settings):
+        for kind in ("signin", "staff_invitation"):
+            system = OutboundEmail(
+                id=uuid.uuid4(), kind=kind, to_address="zoe@example.org", subject=kind, body="x"
+            )
+            assert await mail.deliver(settings, system) is None
+        outgoing = followup_mail.Outgoing(
+            id=uuid.uuid4(),
+            to_address="sam@example.org",
+            from_name="Zoë",
+            reply_to="zoe@example.org",
+            subject="Great to meet you",
+            body="Hello Sam",
+            message_id="<f1@rapport>",
+            lease_expires_at=datetime.now(UTC) + timedelta(minutes=2),
+        )
+        await mail.send_smtp(settings, followup_mail.build_follow_up(settings, outgoing))
+    assert len(inbox.messages) == 3
+    for got in inbox.messages:
+        dated = parsedate_to_datetime(got.message["Date"])
+        assert dated.tzinfo is not None
+        assert before <= dated <= datetime.now(UTC) + timedelta(seconds=1)
