@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from schemas.common import BLANK, ErrorOut, FieldError
+from schemas.common import BLANK, CONTROL, CONTROL_MESSAGE, LINE_BREAK, ErrorOut, FieldError
 from services.errors import DomainError
 from services.events import access
 from services.people import contacts
@@ -87,8 +87,10 @@ def _message(err: Mapping[str, Any]) -> str:
     """Pydantic's message for one problem, in the words of the person filling in the form."""
     kind, message = str(err.get("type", "")), str(err.get("msg", "is not valid"))
     ctx = err.get("ctx") or {}
-    if kind == BLANK:
-        return message  # written for people already (schemas.common.not_blank)
+    if kind in (BLANK, CONTROL, LINE_BREAK):
+        return message  # written for people already (schemas.common)
+    if kind == "string_unicode":  # a lone surrogate, refused by the JSON parser itself
+        return CONTROL_MESSAGE
     if kind == "value_error" and message.startswith("value is not a valid email address"):
         return "Enter a full email address, like name@example.com."
     if kind == "value_error" and "error" in ctx:
