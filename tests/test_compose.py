@@ -62,3 +62,10 @@ def test_images_are_built_from_the_dockerfile() -> None:
         assert _compose()["services"][name]["build"] == "."
     caddyfile = (ROOT / "Caddyfile").read_text()
     assert "{$RAPPORT_DOMAIN}" in caddyfile and "reverse_proxy api:8000" in caddyfile
+
+
+def test_the_proxy_tells_browsers_to_use_https_only() -> None:
+    caddyfile = (ROOT / "Caddyfile").read_text()
+    hsts = next(line for line in caddyfile.splitlines() if "Strict-Transport-Security" in line)
+    assert hsts.split()[0] == "header"
+    assert "max-age=31536000" in hsts
