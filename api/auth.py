@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
 
-from api.deps import SESSION_COOKIE, CurrentSession, DbSession, SettingsDep, client_ip
+from api.deps import SESSION_COOKIE, CurrentSession, DbSession, LimitLookups, SettingsDep, client_ip
 from api.errors import ERROR_RESPONSES
 from schemas.auth import MeOut, SignedIn, SignInAccepted, SignInRequest, VerifyIn
 from services.auth import signin
@@ -31,6 +31,7 @@ async def request_sign_in(data: SignInRequest, request: Request, db: DbSession) 
 
 @router.post(
     "/verify",
+    dependencies=[LimitLookups],
     response_model=SignedIn,
     summary="Use a sign-in link",
     description="Trades the link's token for a session cookie. A link works once.",

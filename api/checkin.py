@@ -13,7 +13,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
-from api.deps import CurrentUser, DbSession, OrganizerAccess, Paging, StaffAccess
+from api.deps import (
+    CurrentUser,
+    DbSession,
+    LimitLookups,
+    OrganizerAccess,
+    Paging,
+    StaffAccess,
+    TokenLookups,
+)
 from api.errors import ERROR_RESPONSES
 from schemas.checkin import (
     CheckInOut,
@@ -83,8 +91,10 @@ def _settings_out(event: Event, settings: DoorSettings) -> DoorSettingsOut:
     "recorded. Resending the same nonce returns the first answer and records nothing new. Two "
     "simultaneous scans of one badge make exactly one check-in.",
 )
-async def scan(data: ScanIn, access: StaffAccess, user: CurrentUser, db: DbSession) -> ScanAnswer:
-    return await checkin.scan_badge(
+async def scan(
+    data: ScanIn, access: StaffAccess, user: CurrentUser, db: DbSession, lookups: TokenLookups
+) -> ScanAnswer:
+    answer = await checkin.scan_badge(
         db,
         event=access.event,
         token=data.token,
@@ -94,6 +104,9 @@ async def scan(data: ScanIn, access: StaffAccess, user: CurrentUser, db: DbSessi
         device=data.device,
         by_user=user,
     )
+    if answer.outcome == "invalid":  # no badge of ours: a failed look-up (api.deps.Lookups)
+        await lookups.failed()
+    return answer
 
 
 @router.post(
@@ -322,6 +335,7 @@ async def poster_pdf(access: OrganizerAccess, db: DbSession) -> Response:
 
 @self_router.post(
     "/self-check-in",
+    dependencies=[LimitLookups],
     response_model=ScanAnswer,
     summary="Check myself in by scanning the door poster (signed-in attendees)",
     description="Only while the organizer has self check-in on, and only for the event the "

@@ -12,10 +12,10 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.auth import signin
+from services.auth import limits, signin
 from services.auth.tokens import same
-from services.db import write_intent
-from services.errors import Forbidden, Unauthorized
+from services.db import unit_of_work, write_intent
+from services.errors import DomainError, Forbidden, Unauthorized
 from services.events import access
 from services.events.access import EventAccess
 from services.models import User, UserSession
@@ -159,3 +159,43 @@ Paging = Annotated[PageParams, Depends(page_params)]
 def client_ip(request: Request) -> str | None:
     """The client address as seen by uvicorn (which honours --forwarded-allow-ips)."""
     return request.client.host if request.client else None
+
+
+# What a look-up that found nothing answers: unknown (404), dead (410), malformed (400).
+FAILED_LOOKUP = frozenset({400, 404, 410})
+
+
+@dataclass(frozen=True)
+class Lookups:
+    """A token look-up's limits: `failed()` counts one that found nothing but still answers
+    200 (a door scan's red `invalid`), in the request's own transaction."""
+
+    db: AsyncSession
+    buckets: list[limits.Bucket]
+
+    async def failed(self) -> None:
+        await limits.record_failure(self.db, buckets=self.buckets)
+
+
+async def limit_lookups(
+    request: Request, db: DbSession, signed_in: OptionalSession
+) -> AsyncIterator[Lookups]:
+    """For endpoints that look a token up: 429 after too many failed look-ups by this user or
+    this network (services.auth.limits); a look-up answered 400, 404 or 410 is counted in a
+    transaction of its own, since the request's is rolled back."""
+    buckets = limits.buckets_for(
+        user_id=signed_in.user.id if signed_in else None, ip=client_ip(request)
+    )
+    await limits.check(db, buckets=buckets)
+    try:
+        yield Lookups(db=db, buckets=buckets)
+    except DomainError as exc:
+        if exc.status_code in FAILED_LOOKUP:
+            await db.rollback()  # the request's changes go; on SQLite its write lock is freed
+            async with unit_of_work(request.app.state.sessionmaker) as own:
+                await limits.record_failure(own, buckets=buckets)
+        raise
+
+
+TokenLookups = Annotated[Lookups, Depends(limit_lookups, scope="function")]
+LimitLookups = Depends(limit_lookups, scope="function")  # for a route's `dependencies=[...]`

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from api.deps import CurrentUser, DbSession, Paging
+from api.deps import CurrentUser, DbSession, LimitLookups, Paging
 from api.errors import ERROR_RESPONSES
 from schemas.common import Page
 from schemas.contacts import ContactOut
@@ -31,6 +31,7 @@ def scan_out(result: exchange.ScanResult, response: Response) -> ScanOut:
 
 @router.post(
     "/exchange/scan",
+    dependencies=[LimitLookups],
     response_model=ScanOut,
     status_code=status.HTTP_201_CREATED,
     responses={

@@ -7,7 +7,7 @@ import uuid
 
 from fastapi import APIRouter, status
 
-from api.deps import CurrentUser, DbSession, Paging
+from api.deps import CurrentUser, DbSession, LimitLookups, Paging
 from api.errors import ERROR_RESPONSES
 from schemas.common import ErrorOut, Page
 from schemas.introductions import (
@@ -133,6 +133,7 @@ async def cancel_introduction(
 
 @router.post(
     "/introduction-requests/view",
+    dependencies=[LimitLookups],
     response_model=IntroductionRequestOut,
     summary="What a request link shows (no sign-in; the token is the key)",
     description="A POST so that the token never appears in a URL or a log. Reads only: it "
@@ -144,6 +145,7 @@ async def view_request(data: RequestTokenIn, db: DbSession) -> IntroductionReque
 
 @router.post(
     "/introduction-requests/answer",
+    dependencies=[LimitLookups],
     response_model=IntroductionRequestOut,
     responses={410: {"model": ErrorOut, "description": "introduction_closed or _expired"}},
     summary="Say yes or no to an introduction (no sign-in; the token is the key)",

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from api.deps import CurrentUser, DbSession, SettingsDep
+from api.deps import CurrentUser, DbSession, LimitLookups, SettingsDep
 from api.errors import ERROR_RESPONSES
 from schemas.reminders import (
     CadenceIn,
@@ -157,6 +157,7 @@ async def disable_calendar_feed(user: CurrentUser, db: DbSession) -> Response:
 
 @router.get(
     "/reminders/calendar/{token}.ics",
+    dependencies=[LimitLookups],
     summary="The calendar feed (iCalendar); the secret URL is the key",
     response_class=Response,
     responses={200: {"content": {"text/calendar": {}}}},

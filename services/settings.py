@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     # person's inbox is protected by the per-address limit.
     signin_limit_per_ip: int = Field(default=300, description="per 15 minutes")
     introductions_per_day: int = Field(default=20, description="per user, per 24 hours")
+    lookup_failures_per_user: int = Field(default=60, ge=1, description="per 10 minutes")
+    lookup_failures_per_network: int = Field(default=1000, ge=1, description="per 10 minutes")
 
     max_body_bytes: int = Field(
         default=6 * 1024 * 1024, ge=1024, description="largest request body taken (413 above)"

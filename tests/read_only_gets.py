@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 _reading: ContextVar[str | None] = ContextVar("reading", default=None)
 WRITES = ("INSERT", "UPDATE", "DELETE")
+LIMITER_TABLE = "lookup_failures"
 
 
 class _MarkReads:
@@ -41,6 +42,9 @@ def watch(app: FastAPI) -> list[str]:
     def before_execute(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
         request = _reading.get()
         if request and statement.lstrip().split(None, 1)[0].upper() in WRITES:
+            if LIMITER_TABLE in statement:
+                return  # a failed look-up counted in a writing transaction of its own
+            # (api.deps.limit_lookups, services.auth.limits), not a read turned into a write
             writes.append(f"{request}: {' '.join(statement.split())[:120]}")
 
     app.add_middleware(_MarkReads)

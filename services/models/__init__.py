@@ -39,7 +39,7 @@ from services.models.sync import (
     NoteConflict,
     SyncOperation,
 )
-from services.models.users import LoginLink, User, UserSession
+from services.models.users import LoginLink, LookupFailure, User, UserSession
 
 __all__ = [
     "Answer",
@@ -76,6 +76,7 @@ __all__ = [
     "LoginLink",
     "LookForEntry",
     "LookForKind",
+    "LookupFailure",
     "MessageTemplate",
     "Note",
     "NoteConflict",

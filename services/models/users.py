@@ -1,11 +1,12 @@
-"""People who can sign in, their browser sessions, and the single-use sign-in links."""
+"""People who can sign in, their browser sessions, the single-use sign-in links, and the
+counts of failed token look-ups that limit guessing."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.db import Base, UTCDateTime, utcnow
@@ -51,3 +52,14 @@ class LoginLink(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class LookupFailure(Base):
+    """How many token look-ups failed for one bucket (a user, a network) in one time window;
+    kept in the database so that every API process counts against the same limit."""
+
+    __tablename__ = "lookup_failures"
+
+    bucket: Mapped[str] = mapped_column(String(80), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True, index=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)

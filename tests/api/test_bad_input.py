@@ -4,14 +4,21 @@ people's things, offsets no list reaches, events that are not mine to draft for.
 
 from __future__ import annotations
 
+import typing
 import uuid
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from schemas.common import CONTROL_MESSAGE, LINE_BREAK_MESSAGE
+from schemas.common import CONTROL_MESSAGE, LINE_BREAK_MESSAGE, Input
 from services.models import DraftRun, PersonalDetail, Promise
+from services.sync import batch
 from tests import factories
 from tests.conftest import ClientFactory
 
@@ -178,3 +185,52 @@ async def test_drafts_for_an_unknown_or_foreign_event_are_not_found(
     mine = await factories.event(db, organizer=me)
     ok = await client.post(f"{API}/follow-ups/drafts", json={"event_id": str(mine.id)})
     assert ok.status_code == 200, ok.text
+
+
+async def test_a_vcard_file_with_control_characters_is_stored_cleaned(
+    db: AsyncSession, make_client: ClientFactory
+) -> None:
+    client = await make_client(await factories.user(db))
+    vcf = (
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada\x00 Love\x01lace\r\nORG:Analytical\x00 Engines\r\n"
+        b"EMAIL:ada@example.org\r\nEND:VCARD\r\n"
+    )
+    imported = await client.post(
+        f"{API}/contacts/import-file", files={"file": ("ada.vcf", vcf, "text/vcard")}
+    )
+    assert imported.status_code in (200, 201), imported.text
+    (contact,) = (await client.get(f"{API}/contacts")).json()["items"]
+    assert (contact["name"], contact["company"]) == ("Ada Lovelace", "Analytical Engines")
+
+
+def _routes(routes: list[Any]) -> Iterator[APIRoute]:
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        elif hasattr(route, "original_router"):  # an included router (FastAPI)
+            yield from _routes(route.original_router.routes)
+        elif hasattr(route, "routes"):
+            yield from _routes(route.routes)
+
+
+def _models(annotation: Any) -> Iterator[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+        for field in annotation.model_fields.values():
+            yield from _models(field.annotation)
+    for arg in typing.get_args(annotation):
+        yield from _models(arg)
+
+
+def test_every_request_body_and_sync_payload_checks_its_text(app: FastAPI) -> None:
+    """The one check (schemas.common.Input) holds for endpoints and operations added later."""
+    bodies = [
+        model
+        for route in _routes(app.router.routes)
+        for param in route.dependant.body_params
+        for model in _models(param.field_info.annotation)
+    ]
+    bodies += [model for kind in batch.operation_types() for model in _models(kind.payload)]
+    assert len(bodies) > 40
+    unchecked = sorted({m.__name__ for m in bodies if not issubclass(m, Input)})
+    assert unchecked == []

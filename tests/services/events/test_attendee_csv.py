@@ -126,3 +126,9 @@ def test_over_long_cells_are_reported() -> None:
 
 def test_binary_is_refused() -> None:
     assert rejected(b"name,email\n\x00\x00\n").code == "not_csv"
+
+
+def test_control_characters_in_cells_are_dropped() -> None:
+    data = "name,email,company,title\r\nZo\x01ë\x1b,zoe@example.org,Ac\x7fme,CTO\x1a\r\n"
+    (row,) = parse_attendee_csv(data.encode())
+    assert (row.name, row.company, row.title) == ("Zoë", "Acme", "CTO")
