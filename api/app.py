@@ -131,6 +131,8 @@ def create_app(settings: Settings | None = None, *, with_worker: bool | None = N
         app.include_router(dev.router)
     mount_frontend(app, Path(settings.frontend_dist))
     app.add_middleware(ServerErrors)
+    # Our own rather than FastAPI's max_body_size: that one answers a body declared too large
+    # in plain text, outside the one error shape.
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SameOriginWrites, allowed_origin=settings.origin)
     app.add_middleware(SecurityHeaders, https=settings.base_url.startswith("https://"))

@@ -77,6 +77,8 @@ PATH_IDS: dict[str, tuple[str, str]] = {
 UUID_ERRORS = frozenset({"uuid_parsing", "uuid_type", "uuid_version"})
 MALFORMED = "The request is not in the expected form."
 SEVERAL_FIELDS = "Some of what you entered needs a change: see the note at each field."
+INTERNAL_ERROR = "Something went wrong on our side. Try again."
+TOO_LARGE = "This is more than the server takes in one request. Send less at a time."
 
 
 def _field_name(loc: Sequence[object]) -> str:
@@ -150,10 +152,9 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code = HTTP_CODES.get(exc.status_code, "error")
     detail = exc.detail if isinstance(exc.detail, str) else code
+    if exc.status_code == 413:
+        detail = TOO_LARGE
     return error_response(exc.status_code, code, detail, headers=getattr(exc, "headers", None))
-
-
-INTERNAL_ERROR = "Something went wrong on our side. Try again."
 
 
 async def _unexpected_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -10,7 +10,7 @@ import uuid
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import INTERNAL_ERROR, error_response
+from api.errors import INTERNAL_ERROR, TOO_LARGE, error_response
 from services.logs import request_id_var
 
 log = logging.getLogger("rapport.access")
@@ -120,10 +120,7 @@ class BodyLimit:
         self.max_bytes = max_bytes
 
     def _too_large(self) -> HTTPException:
-        megabytes = self.max_bytes / (1024 * 1024)
-        return HTTPException(
-            413, f"This request is larger than the server takes ({megabytes:g} MB at most)."
-        )
+        return HTTPException(413, TOO_LARGE)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -131,10 +128,7 @@ class BodyLimit:
             return
         declared = dict(scope["headers"]).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > self.max_bytes:
-            exc = self._too_large()
-            response = error_response(
-                413, "too_large", str(exc.detail), headers={"Connection": "close"}
-            )
+            response = error_response(413, "too_large", TOO_LARGE, headers={"Connection": "close"})
             await response(scope, receive, send)
             return
         received = 0

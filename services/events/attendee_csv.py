@@ -65,11 +65,12 @@ def _decode(data: bytes) -> str:
         ) from exc
     if "\x00" in text:
         raise Invalid("The file is not a text CSV file.", code="not_csv")
-    if not text.strip():  # only a byte-order mark
-        raise Invalid(EMPTY, code="empty_file")
     # Other control characters (a stray Ctrl-Z from an old spreadsheet) are dropped: no
     # database may hold them, and a cell cannot be retyped here.
-    return without_control_characters(text)
+    text = without_control_characters(text)
+    if not text.strip():  # only a byte-order mark, or only control characters
+        raise Invalid(EMPTY, code="empty_file")
+    return text
 
 
 def _delimiter(header_line: str) -> str:

@@ -1,6 +1,7 @@
 """The middleware every request passes: the 500 answer closes the connection, bodies too large
-are refused with 413 before they are read, and the security headers (Permissions-Policy, HSTS
-when served over https, no-store on the answer that carries the CSRF token)."""
+are refused with 413 before they are read (in the one error shape), and the
+security headers (Permissions-Policy, HSTS when served over https, no-store on the answer that
+carries the CSRF token)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,9 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.types import Message
 
 from api.app import create_app
-from api.middleware import BodyLimit
+from api.errors import TOO_LARGE
 from services.settings import get_settings
 from tests import factories
 from tests.conftest import ClientFactory
@@ -79,32 +79,27 @@ async def test_a_500_says_connection_close_and_the_next_request_gets_through() -
     assert after.status_code == 404
 
 
-async def test_a_body_declared_too_large_is_refused_before_it_is_read() -> None:
-    reads = 0
+async def test_a_body_declared_too_large_is_refused_before_it_is_read(
+    db: AsyncSession, make_client: ClientFactory
+) -> None:
+    client = await make_client(await factories.user(db))
+    read = 0
 
-    async def receive() -> Message:
-        nonlocal reads
-        reads += 1
-        return {"type": "http.request", "body": b"x" * 1024, "more_body": True}
+    async def body() -> AsyncIterator[bytes]:
+        nonlocal read
+        for _ in range(60):
+            read += 1
+            yield b" " * (1024 * 1024)
 
-    sent: list[Message] = []
-
-    async def send(message: Message) -> None:
-        sent.append(message)
-
-    async def never(_scope: object, _receive: object, _send: object) -> None:
-        raise AssertionError("the endpoint must not run")
-
-    limit = BodyLimit(never, max_bytes=1024 * 1024)
-    scope = {
-        "type": "http",
-        "method": "POST",
-        "path": "/api/v1/sync",
-        "headers": [(b"content-length", str(60 * 1024 * 1024).encode())],
-    }
-    await limit(scope, receive, send)
-    assert sent[0]["status"] == 413
-    assert reads == 0
+    response = await client.post(
+        "/api/v1/sync",
+        content=body(),
+        headers={"Content-Length": str(60 * 1024 * 1024), "Content-Type": "application/json"},
+    )
+    assert response.status_code == 413, response.text
+    assert response.json()["error"] == "too_large"
+    assert response.json()["detail"] == TOO_LARGE
+    assert read <= 1
 
 
 async def test_a_streamed_body_is_refused_once_it_passes_the_limit(

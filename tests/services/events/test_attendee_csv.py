@@ -84,7 +84,7 @@ def test_latin1_is_refused_as_not_utf8() -> None:
     assert error.fields[0].line == 2
 
 
-@pytest.mark.parametrize("data", [b"", b"  \r\n\r\n", b"\xef\xbb\xbf"])
+@pytest.mark.parametrize("data", [b"", b"  \r\n\r\n", b"\xef\xbb\xbf", b"\x18\r\n"])
 def test_empty_file_is_refused(data: bytes) -> None:
     error = rejected(data)
     assert error.code == "empty_file"
