@@ -3,7 +3,8 @@ as an organizer and as an attendee, against the app served by uvicorn: no answer
 and every answer must match the schema. Bounded in examples and in time (RAPPORT_FUZZ_EXAMPLES
 per operation, default 8; past RAPPORT_FUZZ_SECONDS per role, default 35, each remaining
 operation gets one example), so `make test` stays within its budget on both databases. The
-examples are the same on every run (CI must not flake); RAPPORT_FUZZ_RANDOM=1 draws new ones."""
+examples are the same on every run (CI must not flake); RAPPORT_FUZZ_RANDOM=1 draws new ones,
+RAPPORT_FUZZ_MODE=negative sends what the schema does not allow."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import requests
 import schemathesis
 import uvicorn
 from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
 from schemathesis import Case
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,6 +33,8 @@ from tests import factories
 EXAMPLES = int(os.environ.get("RAPPORT_FUZZ_EXAMPLES", "8"))
 SECONDS = float(os.environ.get("RAPPORT_FUZZ_SECONDS", "35"))
 RANDOM = os.environ.get("RAPPORT_FUZZ_RANDOM") == "1"
+# "negative" sends what the schema does not allow (wrong types, missing fields): all 4xx.
+MODE = schemathesis.GenerationMode(os.environ.get("RAPPORT_FUZZ_MODE", "positive"))
 CHECKS = [not_a_server_error, response_schema_conformance]
 # Operations that would end the session being fuzzed: they are fuzzed last, once each way.
 ENDS_THE_SESSION = {("POST", "/api/v1/auth/sign-out"), ("DELETE", "/api/v1/me")}
@@ -116,7 +120,7 @@ def _fuzz(url: str, role: Role) -> tuple[int, int]:
             phases=[Phase.explicit, Phase.generate],
             suppress_health_check=list(HealthCheck),
         )
-        @given(case=operation.as_strategy())
+        @given(case=operation.as_strategy(generation_mode=MODE))
         def check(case: Case) -> None:
             nonlocal sent
             for key, value in role.ids.items():
@@ -126,7 +130,12 @@ def _fuzz(url: str, role: Role) -> tuple[int, int]:
             sent += 1
             case.validate_response(response, checks=CHECKS)
 
-        check()
+        try:
+            check()
+        except Unsatisfiable:
+            if MODE is schemathesis.GenerationMode.POSITIVE:
+                raise
+            # Negative mode: an operation that takes nothing cannot be sent anything wrong.
     return len(operations), sent
 
 
