@@ -37,6 +37,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
         401: "Not signed in",
         403: "Signed in but not allowed, or the CSRF token is missing",
         404: "Not found, or not yours to see",
+        413: "The request body is larger than the server takes",
         422: "Malformed payload",
     }.items()
 }

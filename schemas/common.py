@@ -119,7 +119,7 @@ def named(max_length: int, blank: str, *, lines: bool = False) -> tuple[Any, ...
     `lines` allows line breaks (a paragraph rather than a name)."""
     return (
         StringConstraints(strip_whitespace=True, max_length=max_length),
-        AfterValidator(check_text if lines else one_line),
+        *(() if lines else (AfterValidator(one_line),)),
         AfterValidator(not_blank(blank)),
         Field(json_schema_extra={"minLength": 1}),
     )

@@ -118,6 +118,7 @@ async def test_line_breaks_in_subject_or_name_add_no_header(breaker: str) -> Non
     assert got.message["Subject"] == "Hello Bcc: victim@example.org"
     assert sorted(set(got.message.keys())) == sorted(
         {
+            "Date",
             "From",
             "To",
             "Reply-To",
