@@ -1,6 +1,6 @@
 """Text the server can never store, typed offline: a note holding a NUL character is sent when
 the connection returns, refused once with the field's reason, and shown as not synced with what
-was typed; it does not wait to be retried for ever."""
+was typed (each refused field named with its message); it is not retried for ever."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ def test_a_note_with_a_nul_typed_offline_fails_once_with_its_text_kept(
         context.set_offline(True)
         page.goto(live_server.url(f"/contacts/{contact_id}/note"))
         page.locator("#note-text").fill("Heat\u0000pumps in old houses")
+        page.locator("#next-step").fill("Send\u0000the paper")
         expect(page.locator(".save-state")).to_have_text(
             "Saved on this phone — syncs when online", timeout=10_000
         )
@@ -44,7 +45,9 @@ def test_a_note_with_a_nul_typed_offline_fails_once_with_its_text_kept(
         failed = page.locator(".sync-failed li")
         expect(failed).to_have_count(1, timeout=20_000)
         expect(failed).to_contain_text("Not synced")
-        expect(failed).to_contain_text(CONTROL_MESSAGE)
+        # Two fields were refused: each is named with its message.
+        expect(failed).to_contain_text(f"text: {CONTROL_MESSAGE}")
+        expect(failed).to_contain_text(f"next_step: {CONTROL_MESSAGE}")
         expect(failed).to_contain_text("pumps in old houses")  # what was typed is kept
         expect(page.locator(".sync-count")).to_have_text("Everything is synced")
         page.wait_for_timeout(3_000)  # the outbox's first retry would come after 2 s
