@@ -93,11 +93,11 @@ def _settings_out(event: Event, settings: DoorSettings) -> DoorSettingsOut:
     "last pass runs out: within two minutes at most.",
 )
 async def door_pass(
-    access: StaffAccess, signed_in: CurrentSession, db: DbSession, response: Response
+    access: StaffAccess, signed_in: CurrentSession, response: Response
 ) -> DoorPassOut:
     response.headers.update(NO_STORE)
-    token, issued = await passes.issue(
-        db, user=signed_in.user, session_id=signed_in.session.id, event_id=access.event.id
+    token, issued = passes.issue(
+        event_access=access, user=signed_in.user, session_id=signed_in.session.id
     )
     return DoorPassOut(token=token, expires_at=issued.expires_at, role=issued.role)
 

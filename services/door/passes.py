@@ -22,8 +22,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from services.errors import Forbidden, Unauthorized
 from services.events import access
 from services.models import EventRole, User
@@ -123,10 +121,13 @@ def check(text: str, *, event_id: uuid.UUID) -> DoorPass:
     return door_pass
 
 
-async def issue(
-    session: AsyncSession, *, user: User, session_id: uuid.UUID, event_id: uuid.UUID
+def issue(
+    *, event_access: access.EventAccess, user: User, session_id: uuid.UUID
 ) -> tuple[str, DoorPass]:
-    """A pass for the event's staff and organizers, checked against the database each time."""
-    event_access = await access.require_staff(session, user=user, event_id=event_id)
+    """A pass for the event's staff and organizers, as the signed-in API has just found them."""
+    if not event_access.is_staff:
+        raise Forbidden("Only the event's staff can do this.", code="staff_only")
     role = EventRole.organizer if event_access.is_organizer else EventRole.staff
-    return sign(event_id=event_id, user_id=user.id, role=role.value, session_id=session_id)
+    return sign(
+        event_id=event_access.event.id, user_id=user.id, role=role.value, session_id=session_id
+    )
