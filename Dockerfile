@@ -1,5 +1,6 @@
 # Rapport's server image: the built PWA plus the Python service (API, worker and CLI).
 # Build: docker build -t rapport .   (docker-compose.yml does this for you)
+# `rapport serve --workers 2` runs two API processes under gunicorn (cli/server.py).
 
 FROM node:20-slim AS frontend
 WORKDIR /src/frontend

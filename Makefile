@@ -8,7 +8,7 @@ FRONTEND_SOURCES := $(shell find frontend/src frontend/public frontend/build -ty
 	frontend/index.html frontend/vite.config.ts frontend/package.json frontend/package-lock.json \
 	$(wildcard frontend/tsconfig*.json)
 
-.PHONY: run test install install-dev frontend lint typecheck pytest clean
+.PHONY: run test install install-dev frontend lint typecheck pytest bench clean
 
 ## run: set everything up, migrate, seed the demo event, build the PWA and serve on $(HOST):$(PORT)
 run: install frontend
@@ -50,6 +50,13 @@ typecheck: install-dev
 
 pytest: install-dev frontend
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## bench: the door's benchmark on the local PostgreSQL (bench/checkin_pg.py; BENCH_ARGS=...);
+## installs wrk, the HTTP load generator (Debian package wrk), if it is missing
+bench: install-dev
+	@command -v wrk >/dev/null || { echo "Installing wrk (Debian package) for the benchmark"; \
+		if [ "$$(id -u)" = 0 ]; then apt-get install -y wrk; else sudo apt-get install -y wrk; fi; }
+	$(BIN)/python bench/checkin_pg.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist .pytest_cache .mypy_cache .ruff_cache

@@ -116,8 +116,10 @@ def create_app(settings: Settings | None = None, *, with_worker: bool | None = N
     )
     install_error_handlers(app)
     api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(csrf_guard)])
+    # The door's check-in routes come first: a scan is the busiest request, and routes are
+    # matched in order.
     for module in (
-        auth, events, attendees, badges, checkin,
+        checkin, auth, events, attendees, badges,
         cards, contacts, exchange, directory, look_for, notes, search, pitches,
         followups, reminders, introductions,
         sync, account,

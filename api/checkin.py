@@ -14,8 +14,10 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from api.deps import (
+    CurrentSession,
     CurrentUser,
     DbSession,
+    DoorScanner,
     LimitLookups,
     OrganizerAccess,
     Paging,
@@ -27,6 +29,7 @@ from schemas.checkin import (
     CheckInOut,
     CheckInStats,
     DoorAttendeeOut,
+    DoorPassOut,
     DoorSettingsOut,
     DoorSettingsPatch,
     ManualCheckInIn,
@@ -36,7 +39,7 @@ from schemas.checkin import (
     UndoIn,
 )
 from schemas.common import Page, Text
-from services.door import checkin, records
+from services.door import checkin, passes, records
 from services.door import log as checkin_log
 from services.door import settings as door_settings
 from services.door import stats as door_stats
@@ -81,6 +84,27 @@ def _settings_out(event: Event, settings: DoorSettings) -> DoorSettingsOut:
 
 
 @router.post(
+    "/check-in/pass",
+    response_model=DoorPassOut,
+    summary="Get or renew a door pass for scanning (staff, organizers)",
+    description="A door pass lets the scanner send scans without the session being looked up: "
+    "put its `token` in the `X-Door-Pass` header of POST …/check-in/scans. It names the event, "
+    "the staff member, their role and this session, is signed by the server and is valid for at "
+    "most two minutes; the scanner renews it here while it is open. Signing out, removal from "
+    "the staff or a revoked session stop the renewals, so they take effect for scans when the "
+    "last pass runs out: within two minutes at most.",
+)
+async def door_pass(
+    access: StaffAccess, signed_in: CurrentSession, response: Response
+) -> DoorPassOut:
+    response.headers.update(NO_STORE)
+    token, issued = passes.issue(
+        event_access=access, user=signed_in.user, session_id=signed_in.session.id
+    )
+    return DoorPassOut(token=token, expires_at=issued.expires_at, role=issued.role)
+
+
+@router.post(
     "/check-in/scans",
     response_model=ScanAnswer,
     summary="Scan a badge at the door (staff, organizers)",
@@ -89,20 +113,26 @@ def _settings_out(event: Event, settings: DoorSettings) -> DoorSettingsOut:
     "`already_checked_in` (with the first check-in's time and gate), `invalid`, `revoked` (with "
     "the owner's name), `wrong_event` or `not_open` (with the check-in window). Every scan is "
     "recorded. Resending the same nonce returns the first answer and records nothing new. Two "
-    "simultaneous scans of one badge make exactly one check-in.",
+    "simultaneous scans of one badge make exactly one check-in.\n\n"
+    "Authorise it with a door pass (POST …/check-in/pass) in the `X-Door-Pass` header — then "
+    "no session cookie or CSRF header is needed or looked at, and sign-out, removal from the "
+    "staff or a revoked session take effect when the pass expires (two minutes at most) — or "
+    "with the session cookie and CSRF header. A pass that is expired (401 `door_pass_expired`), "
+    "not genuine (401 `door_pass_invalid`), for another event (403 `door_pass_other_event`) or "
+    "for a role that does not scan (403 `door_pass_wrong_role`) is refused.",
 )
 async def scan(
-    data: ScanIn, access: StaffAccess, user: CurrentUser, db: DbSession, lookups: TokenLookups
+    data: ScanIn, scanner: DoorScanner, db: DbSession, lookups: TokenLookups
 ) -> ScanAnswer:
-    answer = await checkin.scan_badge(
+    answer = await checkin.scan_badge_at(
         db,
-        event=access.event,
+        event_id=scanner.event_id,
         token=data.token,
         scanned_at=data.scanned_at,
         nonce=data.nonce,
         gate=data.gate,
         device=data.device,
-        by_user=user,
+        by_user_id=scanner.user_id,
     )
     if answer.outcome == "invalid":  # no badge of ours: a failed look-up (api.deps.Lookups)
         await lookups.failed()

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.auth import limits, signin
 from services.auth.tokens import same
 from services.db import unit_of_work, write_intent
+from services.door import passes
 from services.errors import DomainError, Forbidden, Unauthorized
 from services.events import access
 from services.events.access import EventAccess
@@ -23,6 +24,7 @@ from services.settings import Settings, get_settings
 
 SESSION_COOKIE = "rapport_session"
 CSRF_HEADER = "X-CSRF-Token"
+DOOR_HEADER = "X-Door-Pass"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -57,7 +59,9 @@ class SignedIn:
 
 async def _signed_in(request: Request, db: DbSession) -> SignedIn | None:
     token = request.cookies.get(SESSION_COOKIE)
-    if not token:
+    if not token or DOOR_HEADER in request.headers:
+        # A request that carries a door pass is judged by the pass alone (see DoorScanner); no
+        # other site can send that header (it needs a CORS preflight we never allow).
         return None
     found = await signin.session_for_token(db, token)
     if found is None:
@@ -137,6 +141,31 @@ AttendeeAccess = Annotated[EventAccess, Depends(attendee_of)]
 
 # No list is this long; a larger offset (2^63 and up) would overflow the database's integer.
 MAX_OFFSET = 1_000_000
+
+
+@dataclass(frozen=True)
+class Scanner:
+    """Who scans at an event's door: the ids a door pass names, or those of signed-in staff."""
+
+    event_id: uuid.UUID
+    user_id: uuid.UUID
+
+
+async def door_scanner(
+    event_id: uuid.UUID, request: Request, signed_in: OptionalSession, db: DbSession
+) -> Scanner:
+    """A valid door pass for this event (checked in memory), or the event's staff signed in."""
+    sent = request.headers.get(DOOR_HEADER)
+    if sent is not None:
+        door_pass = passes.check(sent, event_id=event_id)
+        return Scanner(event_id=event_id, user_id=door_pass.user_id)
+    if signed_in is None:
+        raise Unauthorized("Sign in first.")
+    await access.require_staff(db, user=signed_in.user, event_id=event_id)
+    return Scanner(event_id=event_id, user_id=signed_in.user.id)
+
+
+DoorScanner = Annotated[Scanner, Depends(door_scanner)]
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -152,12 +153,45 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
             proc.wait()
 
 
+WRK_MISSING = (
+    "This benchmark needs wrk, the HTTP load generator (Debian package `wrk`): run `make bench`, "
+    "which installs it, or `apt-get install -y wrk`."
+)
+
+
+def require_wrk() -> None:
+    """Stop with a clear message if wrk is not installed."""
+    if shutil.which("wrk") is None:
+        raise SystemExit(WRK_MISSING)
+
+
+def get_door_pass(port: int, seeded: Seeded) -> str:
+    """A door pass for the seeded staff member, asked for as the scanner does (signed in)."""
+    response = httpx.post(
+        f"http://127.0.0.1:{port}/api/v1/events/{seeded.event_id}/check-in/pass",
+        cookies={"rapport_session": seeded.cookie},
+        headers={"X-CSRF-Token": seeded.csrf},
+        timeout=10,
+    )
+    response.raise_for_status()
+    return str(response.json()["token"])
+
+
 def run_wrk(
-    *, port: int, path: str, tokens_file: Path, seeded: Seeded, connections: int, seconds: int
+    *,
+    port: int,
+    path: str,
+    tokens_file: Path,
+    seeded: Seeded,
+    connections: int,
+    seconds: int,
+    door_pass: str = "",
 ) -> dict[str, float]:
-    """One bounded wrk run (2 threads); its figures as a dict."""
+    """One bounded wrk run (2 threads); its figures as a dict. With `door_pass`, scans carry
+    it instead of the session cookie."""
     env = {
         **os.environ,
+        "DOOR_PASS": door_pass,
         "TOKENS_FILE": str(tokens_file),
         "SCAN_PATH": path,
         "COOKIE": f"rapport_session={seeded.cookie}",

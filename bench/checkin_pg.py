@@ -1,20 +1,25 @@
 """Check-in throughput on PostgreSQL next to its ceiling and its floor, measured in one run.
 
+    make bench     (installs wrk, the Debian package, if it is missing; BENCH_ARGS=...)
     .venv/bin/python bench/checkin_pg.py [--seconds 10] [--connections 64] [--rounds 2]
 
-Seeds a fresh `rapport_bench` database on the local server (an event, 60,000 badges, a staff
-session), then in each round loads, one after the other, with wrk (2 threads, 64 connections,
-10 s), each on badges of its own:
+Needs wrk (Debian package `wrk`) and PostgreSQL on 127.0.0.1. Seeds a fresh `rapport_bench`
+database on the local server (an event, 60,000 badges, a staff session), then in each round
+loads, one after the other, with wrk (2 threads, 64 connections, 10 s), each on badges of its
+own:
   - the ceiling: POST /insert of bench/checkin_bare_app.py, a bare FastAPI endpoint doing one
-    INSERT (uvicorn, 2 workers);
+    INSERT;
   - the floor: POST /door/{event} of the same bare app, the least a door scan has to do with
     Rapport's schema (one SELECT for session, role and badge; the check-in INSERT; the scan
     INSERT), and
   - Rapport: `rapport serve --workers 2`, POST /api/v1/events/{id}/check-in/scans, each
-    request a different badge (every tenth a repeat), with the staff session and CSRF header.
-Halfway through each load it counts the open connections each server process holds (how wrk's
-64 were shared out). Afterwards it checks the database: one live check-in per distinct badge
-Rapport scanned OK. The last line printed is one JSON object with the figures.
+    request a different badge (every tenth a repeat), with a door pass in X-Door-Pass as the
+    staff scanner sends it (renewed over the signed-in API before each load).
+Both servers run 2 processes the same way: gunicorn with uvicorn's worker, each process on its
+own SO_REUSEPORT socket (cli/server.py). Halfway through each load it counts the open
+connections each server process holds (how wrk's connections were shared out), and reports the
+largest share one process held. Afterwards it checks the database: one live check-in per
+distinct badge Rapport scanned OK. The last line printed is one JSON object with the figures.
 """
 
 from __future__ import annotations
@@ -37,7 +42,9 @@ import asyncpg
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.checkin_common import (
+    get_door_pass,
     migrate,
+    require_wrk,
     run_wrk,
     seed,
     start_server,
@@ -97,6 +104,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
+    require_wrk()
 
     asyncio.run(admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'))
     asyncio.run(admin(f'CREATE DATABASE "{DB_NAME}"'))
@@ -123,13 +131,17 @@ def main() -> None:
     rapport = start_server(command, env, RAPPORT_PORT)
     bare = start_server(
         [
-            str(venv / "uvicorn"),
+            str(venv / "gunicorn"),
             "bench.checkin_bare_app:app",
+            "--worker-class",
+            "cli.server.Worker",
             "--workers",
             "2",
-            "--port",
-            str(BARE_PORT),
-            "--no-access-log",
+            "--reuse-port",
+            "--bind",
+            f"127.0.0.1:{BARE_PORT}",
+            "--keep-alive",
+            "5",
             "--log-level",
             "warning",
         ],
@@ -155,7 +167,9 @@ def main() -> None:
                     tmp / f"tokens{n}-{name}.txt", seeded.tokens[first : first + per_load]
                 )
                 counter = connections_per_process(port, seconds / 2, split[name] if n else [])
+                door_pass = get_door_pass(port, seeded) if name == "checkin" else ""
                 figures = run_wrk(
+                    door_pass=door_pass,
                     port=port,
                     path=path,
                     tokens_file=tokens,
@@ -200,6 +214,9 @@ def main() -> None:
         summary[f"{name}_p50_ms"] = [r["p50_ms"] for r in results[name]]
         summary[f"{name}_p99_ms"] = [r["p99_ms"] for r in results[name]]
         summary[f"{name}_connections_per_process"] = split[name]
+        summary[f"{name}_largest_share"] = [
+            round(max(held) / sum(held), 3) if held else None for held in split[name]
+        ]
     summary |= {
         "ratio": ratio("checkin", "ceiling"),
         "floor_ratio": ratio("floor", "ceiling"),

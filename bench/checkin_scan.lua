@@ -1,14 +1,18 @@
 -- wrk script for the check-in benchmarks: each request scans a different badge (every tenth
 -- repeats one scanned a moment before, answered "already checked in"), with a fresh nonce.
--- Environment: TOKENS_FILE (one token a line), SCAN_PATH, COOKIE, CSRF, SCANNED_AT.
+-- Environment: TOKENS_FILE (one token a line), SCAN_PATH, SCANNED_AT, and either DOOR_PASS
+-- (sent as X-Door-Pass, as the staff scanner does) or COOKIE and CSRF (the session).
 local tokens = {}
 for line in io.lines(os.getenv("TOKENS_FILE")) do tokens[#tokens + 1] = line end
 local path = os.getenv("SCAN_PATH")
-local headers = {
-  ["Content-Type"] = "application/json",
-  ["Cookie"] = os.getenv("COOKIE") or "",
-  ["X-CSRF-Token"] = os.getenv("CSRF") or "",
-}
+local headers = {["Content-Type"] = "application/json"}
+local door_pass = os.getenv("DOOR_PASS") or ""
+if door_pass ~= "" then
+  headers["X-Door-Pass"] = door_pass
+else
+  headers["Cookie"] = os.getenv("COOKIE") or ""
+  headers["X-CSRF-Token"] = os.getenv("CSRF") or ""
+end
 local scanned_at = os.getenv("SCANNED_AT")
 local run_id = os.getenv("RUN_ID")
 local thread_count = 0

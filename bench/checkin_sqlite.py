@@ -21,7 +21,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.checkin_common import migrate, run_wrk, seed, start_server, stop_server, write_tokens
+from bench.checkin_common import (
+    migrate,
+    require_wrk,
+    run_wrk,
+    seed,
+    start_server,
+    stop_server,
+    write_tokens,
+)
 
 PORT = 18767
 BADGES = 20_000
@@ -32,6 +40,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     args = parser.parse_args()
+    require_wrk()
 
     tmp = Path(tempfile.mkdtemp(prefix="rapport-bench-sqlite-"))
     path = tmp / "rapport.db"

@@ -5,7 +5,9 @@
 Seeds a fresh `rapport_cost` database on the local PostgreSQL (as bench/checkin_pg.py does),
 then sends requests one after another, in process (httpx's ASGI transport, no sockets between
 client and app), and divides this process's CPU time by the number of requests: the ceiling
-app's one INSERT, then Rapport's endpoints from the cheapest to the door scan. One at a time,
+app's one INSERT, then Rapport's endpoints from the cheapest to the door scan (with the session
+cookie), then the floor's door scan (bench/checkin_bare_app.py) and Rapport's scan with a door
+pass, the pair bench/checkin_pg.py compares under load. One at a time,
 so the figures are the cost of each request's own work; the client's share (about the same for
 every row) is included. The last line is one JSON object with the figures.
 """
@@ -67,6 +69,19 @@ async def cost(
         return round((time.process_time() - started) / count * 1000, 3)
 
 
+async def door_pass(app: Any, event: str, signed_in: dict[str, Any]) -> str:
+    """A door pass for the seeded staff member, asked for over the signed-in API."""
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:8000", **signed_in
+        ) as client,
+    ):
+        response = await client.post(f"{event}/check-in/pass")
+        response.raise_for_status()
+        return str(response.json()["token"])
+
+
 async def main(count: int) -> dict[str, Any]:
     url = db_url(database=DB_NAME)
     await admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
@@ -85,7 +100,7 @@ async def main(count: int) -> dict[str, Any]:
         RAPPORT_BASE_URL="http://127.0.0.1:8000",
         BENCH_DATABASE_URL=url,
     )
-    seeded = await seed(url, badges_count=3 * count + 100)
+    seeded = await seed(url, badges_count=5 * count + 300)
     from api.app import create_app
     from bench.checkin_bare_app import app as bare
     from services.db import utcnow
@@ -124,6 +139,22 @@ async def main(count: int) -> dict[str, Any]:
             body=scan_body(count + 50),
             **signed_in,
         ),
+        "floor_door_scan": await cost(
+            bare,
+            "POST",
+            f"/door/{seeded.event_id}",
+            count=count,
+            body=scan_body(2 * count + 100),
+            **signed_in,
+        ),
+        "check_in_scan_with_door_pass": await cost(
+            create_app(),
+            "POST",
+            f"{event}/check-in/scans",
+            count=count,
+            body=scan_body(3 * count + 150),
+            headers={"X-Door-Pass": await door_pass(create_app(), event, signed_in)},
+        ),
     }
     await admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
     return {
@@ -131,6 +162,9 @@ async def main(count: int) -> dict[str, Any]:
         "requests": count,
         "cpu_ms_per_request": figures,
         "scan_vs_ceiling": round(figures["ceiling_insert"] / figures["check_in_scan"], 3),
+        "pass_scan_vs_floor": round(
+            figures["floor_door_scan"] / figures["check_in_scan_with_door_pass"], 3
+        ),
     }
 
 

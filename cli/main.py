@@ -59,21 +59,28 @@ def db_upgrade(revision: str = "head") -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port")] = 8000,
-    workers: Annotated[int, typer.Option(help="API processes (use 1 with SQLite)")] = 1,
+    workers: Annotated[
+        int, typer.Option(min=1, help="API processes (use 1 with SQLite); above 1, under gunicorn")
+    ] = 1,
     proxy_headers: Annotated[bool, typer.Option(help="Trust X-Forwarded-* from the proxy")] = False,
 ) -> None:
-    """Serve the API and the PWA (and, in embedded mode, the worker) with uvicorn."""
-    import uvicorn
-
+    """Serve the API and the PWA (and, in embedded mode, the worker): one uvicorn process, or
+    several under gunicorn, each with its own listening socket (cli/server.py)."""
     settings = get_settings()
     setup_logging(json_lines=settings.log_json, level=settings.log_level)
     _ensure_sqlite_folder()
+    if workers > 1:
+        from cli.server import Server
+
+        Server(host=host, port=port, workers=workers, proxy_headers=proxy_headers).run()
+        return
+    import uvicorn
+
     uvicorn.run(
         "api.app:create_app",
         factory=True,
         host=host,
         port=port,
-        workers=workers,
         proxy_headers=proxy_headers,
         forwarded_allow_ips="*" if proxy_headers else None,
         log_config=None,

@@ -61,6 +61,14 @@ class SelfCheckInIn(Input):
     device: str = DEVICE
 
 
+class DoorPassOut(BaseModel):
+    """A door pass: send `token` in the `X-Door-Pass` header of each online scan."""
+
+    token: str = Field(description="The pass, signed by the server; opaque to the phone")
+    expires_at: datetime = Field(description="At most two minutes from now: renew before then")
+    role: str = Field(description="`staff` or `organizer`")
+
+
 class UndoIn(Input):
     reason: str = Field(default="", max_length=300, description="Why, for the log")
 

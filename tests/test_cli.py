@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import os
+import re
+import shutil
+import signal
+import socket
 import sqlite3
 import subprocess
 import sys
+import time
+from collections import Counter
 from pathlib import Path
 
+import httpx
 import pytest
+
+from tests.support import need
 
 ROOT = Path(__file__).resolve().parent.parent
 RAPPORT = str(Path(sys.executable).parent / "rapport")
@@ -86,3 +95,57 @@ def test_upgrade_demo_twice_and_create_organizer(cli_db: Path) -> None:
             "SELECT is_organizer FROM users WHERE email = 'boss@example.org'"
         ).fetchall()
     assert rows == [(1,)]
+
+
+def test_serve_with_workers_gives_each_process_its_own_socket(cli_db: Path) -> None:
+    """`rapport serve --workers 2`: gunicorn, two processes, each listening with SO_REUSEPORT
+    on a socket of its own, so new connections are spread over both; SIGTERM stops them all."""
+    need(shutil.which("ss") is not None, "ss (iproute2) is not installed")
+    rapport(cli_db, "db", "upgrade")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RAPPORT_")}
+    env |= {
+        "RAPPORT_DATABASE_URL": f"sqlite+aiosqlite:///{cli_db}",
+        "RAPPORT_RUN_WORKER_IN_PROCESS": "false",
+        "RAPPORT_LOG_LEVEL": "WARNING",
+    }
+    server = subprocess.Popen(
+        [RAPPORT, "serve", "--workers", "2", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    clients: list[socket.socket] = []
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                assert httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200
+                break
+            except httpx.HTTPError:
+                assert time.monotonic() < deadline and server.poll() is None, "did not start"
+                time.sleep(0.3)
+
+        def pids(*state: str) -> list[str]:
+            out = subprocess.run(
+                ["ss", "-tnpH", *state, "sport", f"= :{port}"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            return re.findall(r"pid=(\d+)", out)
+
+        listening = pids("-l")
+        assert len(listening) == 2 and len(set(listening)) == 2, listening
+        clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(40)]
+        time.sleep(0.5)
+        held = Counter(pids("state", "established"))
+        assert set(held) == set(listening), held  # both processes hold some of the 40
+    finally:
+        for client in clients:
+            client.close()
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=40) == 0

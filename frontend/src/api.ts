@@ -67,6 +67,8 @@ export interface RequestOptions {
   query?: Query;
   /** `false` when a 401 is an expected answer rather than a reason to sign in. */
   redirectOn401?: boolean;
+  /** Extra request headers (the door pass of a scan). */
+  headers?: Record<string, string>;
 }
 
 function urlFor(path: string, query?: Query): string {
@@ -102,7 +104,7 @@ async function errorFrom(response: Response): Promise<ApiError> {
 
 async function send(path: string, options: RequestOptions): Promise<Response> {
   const method = options.method ?? "GET";
-  const headers: Record<string, string> = { Accept: "application/json" };
+  const headers: Record<string, string> = { Accept: "application/json", ...options.headers };
   let body: BodyInit | undefined;
   if (options.body instanceof FormData) {
     body = options.body; // the browser sets the multipart boundary

@@ -126,6 +126,17 @@ export interface IssuedBadge {
   revoked_tokens: number;
 }
 
+/** A short-lived credential for scanning (see POST …/check-in/pass): sent in a header, so a
+ *  scan needs no session look-up on the server. */
+export interface DoorPass {
+  token: string;
+  expires_at: string;
+  role: string;
+}
+
+/** The header a scan carries its door pass in. */
+export const DOOR_PASS_HEADER = "X-Door-Pass";
+
 /** When and where a check-in attempt happened; a fresh nonce makes retries safe. */
 export interface Attempt {
   scanned_at: string;
@@ -157,10 +168,15 @@ export const doorLinks = {
 };
 
 export const doorApi = {
-  scan: (eventId: string, token: string, attempt: Attempt) =>
+  /** A door pass for this event (staff and organizers); renew it before it expires. */
+  doorPass: (eventId: string) =>
+    request<DoorPass>(`${path(eventId)}/check-in/pass`, { method: "POST" }),
+  /** A badge scan; with a door pass it is authorised by the pass alone. */
+  scan: (eventId: string, token: string, attempt: Attempt, doorPass?: string) =>
     request<ScanAnswer>(`${path(eventId)}/check-in/scans`, {
       method: "POST",
       body: { token, ...attempt },
+      ...(doorPass ? { headers: { [DOOR_PASS_HEADER]: doorPass }, redirectOn401: false } : {}),
     }),
   checkInByHand: (eventId: string, attendeeId: string, attempt: Attempt) =>
     request<ScanAnswer>(`${path(eventId)}/check-in/manual`, {

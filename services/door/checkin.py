@@ -5,21 +5,21 @@ also has (nonce, scan time, gate, device), so live scans and offline batches sha
 functions, and every attempt is recorded with its answer, failed ones included. The database
 decides races: a partial unique index allows one live check-in per attendee, and the insert is
 INSERT .. ON CONFLICT DO NOTHING, which behaves the same on SQLite and PostgreSQL and needs no
-savepoint or IntegrityError handling (the loser of a race simply inserts nothing).
+savepoint or IntegrityError handling (the loser of a race simply inserts nothing). A badge scan
+takes one SELECT (event, badge, attendee, door settings) and then, on PostgreSQL, one statement
+that makes the check-in and records the scan (services/door/log.py `record_check_in`).
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import cast
 
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schemas.checkin import ScanAnswer
-from services.db import insert_or_skip_statements
-from services.door.log import Attempt, local_time, new_attempt, record
+from services.door.log import Attempt, local_time, new_attempt, record, record_check_in
 from services.door.settings import check_in_window, default_settings, settings_by_poster
 from services.errors import Conflict, Forbidden, NotFound
 from services.models import (
@@ -41,13 +41,6 @@ def token_from_scan(value: str) -> str:
         if marker in value:
             value = value.rsplit(marker, 1)[1]
     return value.split("?", 1)[0].split("#", 1)[0].strip("/")
-
-
-_CHECK_IN = cast(Table, CheckIn.__table__)
-# One live check-in per attendee: the partial unique index decides races.
-_CHECK_IN_INSERT = insert_or_skip_statements(
-    _CHECK_IN, conflict_on=[_CHECK_IN.c.attendee_id], where=_CHECK_IN.c.undone_at.is_(None)
-)
 
 
 async def live_check_in(session: AsyncSession, *, attendee_id: uuid.UUID) -> CheckIn | None:
@@ -103,12 +96,15 @@ async def _check_in(
     # Insert, or find the live check-in that beat us. The second step can come back empty only
     # if that check-in was undone in the instant between the two statements: then try again.
     for _ in range(3):
-        inserted = await session.scalar(
-            _CHECK_IN_INSERT[session.get_bind().dialect.name],
-            {c.key: getattr(check_in, c.key) for c in CheckIn.__table__.columns},
+        made = await record_check_in(
+            session,
+            attempt,
+            check_in=check_in,
+            attendee=attendee,
+            message=f"Welcome, {attendee.name}.",
         )
-        if inserted is not None:
-            break
+        if made is not None:
+            return made
         first = await live_check_in(session, attendee_id=attendee.id)
         if first is not None:
             return await record(
@@ -123,36 +119,19 @@ async def _check_in(
                 attendee=attendee,
                 check_in=first,
             )
-    else:
-        raise Conflict("The check-in changed while scanning. Scan again.", code="scan_again")
-    return await record(
-        session,
-        attempt,
-        outcome=ScanOutcome.ok,
-        reason="checked_in",
-        message=f"Welcome, {attendee.name}.",
-        attendee=attendee,
-        check_in=check_in,
-        made_check_in=True,
-    )
+    raise Conflict("The check-in changed while scanning. Scan again.", code="scan_again")
 
 
-_BADGE_WITH_SETTINGS = (
-    select(Badge, Attendee, DoorSettings)
-    .join(Attendee, Attendee.id == Badge.attendee_id)
-    .outerjoin(DoorSettings, DoorSettings.event_id == Attendee.event_id)
-    .where(Badge.token == bindparam("token"))
+# The event, the badge with this token (of any event), its attendee and the door settings, in
+# one round trip: a scan with a door pass has loaded nothing before this.
+_SCAN_LOOKUP = (
+    select(Event, Badge, Attendee, DoorSettings)
+    .select_from(Event)
+    .outerjoin(Badge, Badge.token == bindparam("token"))
+    .outerjoin(Attendee, Attendee.id == Badge.attendee_id)
+    .outerjoin(DoorSettings, DoorSettings.event_id == Event.id)
+    .where(Event.id == bindparam("event_id"))
 )
-
-
-async def _badge_with_settings(
-    session: AsyncSession, *, token: str
-) -> tuple[Badge, Attendee, DoorSettings | None] | None:
-    """The badge with this token, its attendee and their event's door settings, in one query."""
-    if not token or len(token) > 64:
-        return None
-    row = (await session.execute(_BADGE_WITH_SETTINGS, {"token": token})).first()
-    return (row[0], row[1], row[2]) if row else None
 
 
 async def scan_badge(
@@ -167,6 +146,40 @@ async def scan_badge(
     by_user: User | None = None,
 ) -> ScanAnswer:
     """Answer a staff scan of a badge (token or badge URL) and record it, whatever the outcome."""
+    return await scan_badge_at(
+        session,
+        event_id=event.id,
+        token=token,
+        scanned_at=scanned_at,
+        nonce=nonce,
+        gate=gate,
+        device=device,
+        by_user_id=by_user.id if by_user else None,
+    )
+
+
+async def scan_badge_at(
+    session: AsyncSession,
+    *,
+    event_id: uuid.UUID,
+    token: str,
+    scanned_at: datetime,
+    nonce: str,
+    gate: str = "",
+    device: str = "",
+    by_user_id: uuid.UUID | None = None,
+) -> ScanAnswer:
+    """`scan_badge` knowing only the event's and the scanner's ids (what a door pass names)."""
+    token = token_from_scan(token)
+    row = (
+        await session.execute(
+            _SCAN_LOOKUP,
+            {"event_id": event_id, "token": token if token and len(token) <= 64 else None},
+        )
+    ).first()
+    if row is None:
+        raise NotFound("No such event, or you are not part of it.", code="event_not_found")
+    event, badge, attendee, settings = row
     attempt = new_attempt(
         event=event,
         nonce=nonce,
@@ -174,10 +187,9 @@ async def scan_badge(
         gate=gate,
         device=device,
         method=CheckInMethod.badge,
-        by_user=by_user,
+        by_user_id=by_user_id,
     )
-    found = await _badge_with_settings(session, token=token_from_scan(token))
-    if found is None:
+    if badge is None:
         return await record(
             session,
             attempt,
@@ -185,7 +197,6 @@ async def scan_badge(
             reason="unknown_token",
             message="Unknown badge. Ask for ID and find the person by name.",
         )
-    badge, attendee, settings = found
     if attendee.event_id != event.id:
         return await record(
             session,

@@ -5,6 +5,8 @@ device, method, who). `record` stores it with its answer in one INSERT .. ON CON
 NOTHING on `(event_id, nonce)`: a retry (same nonce) inserts nothing and gets the first answer
 back, without a look-up first. Should the retry have made a check-in meanwhile (the first one
 was undone in between), that check-in is deleted again, so a retry never records anything new.
+`record_check_in` makes a check-in and records its scan together: one statement on PostgreSQL,
+two on SQLite, with the same outcomes.
 The decisions themselves (is this person let in?) are in services/door/checkin.py.
 """
 
@@ -13,10 +15,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, cast
+from typing import Any, Literal, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, delete, select
+from sqlalchemy import Select, Table, bindparam, delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schemas.checkin import AttendeeBrief, CheckInBrief, CheckInWindow, ScanAnswer
@@ -32,6 +35,11 @@ COLORS: dict[ScanOutcome, Literal["green", "amber", "red"]] = {
 _SCANS = cast(Table, CheckInScan.__table__)
 # A nonce is recorded once per event: a retry inserts nothing and gets the first answer.
 _SCAN_INSERT = insert_or_skip_statements(_SCANS, conflict_on=[_SCANS.c.event_id, _SCANS.c.nonce])
+_CHECK_IN = cast(Table, CheckIn.__table__)
+# One live check-in per attendee: the partial unique index decides races.
+_CHECK_IN_INSERT = insert_or_skip_statements(
+    _CHECK_IN, conflict_on=[_CHECK_IN.c.attendee_id], where=_CHECK_IN.c.undone_at.is_(None)
+)
 
 
 def local_time(moment: datetime, event: Event) -> str:
@@ -82,8 +90,10 @@ def new_attempt(
     gate: str,
     device: str,
     method: CheckInMethod,
-    by_user: User | None,
+    by_user: User | None = None,
+    by_user_id: uuid.UUID | None = None,
 ) -> Attempt:
+    """An attempt received now, by a user (or their id, as a door pass gives it)."""
     received_at = utcnow()
     # A phone clock ahead of ours must not date a check-in in the future.
     return Attempt(
@@ -94,7 +104,7 @@ def new_attempt(
         gate=gate.strip(),
         device=device.strip(),
         method=method,
-        by_user_id=by_user.id if by_user else None,
+        by_user_id=by_user.id if by_user else by_user_id,
     )
 
 
@@ -109,8 +119,7 @@ async def _replay(session: AsyncSession, *, event_id: uuid.UUID, nonce: str) -> 
     return ScanAnswer.model_validate({**answer, "replayed": True})
 
 
-async def record(
-    session: AsyncSession,
+def _answer(
     attempt: Attempt,
     *,
     outcome: ScanOutcome,
@@ -119,10 +128,8 @@ async def record(
     attendee: Attendee | None = None,
     check_in: CheckIn | None = None,
     window: CheckInWindow | None = None,
-    made_check_in: bool = False,
 ) -> ScanAnswer:
-    """Log the attempt with its answer; if the nonce won a race elsewhere, answer as it did."""
-    answer = ScanAnswer(
+    return ScanAnswer(
         outcome=outcome,
         color=COLORS.get(outcome, "red"),
         message=message,
@@ -137,30 +144,139 @@ async def record(
         check_in=check_in_brief(check_in, attempt.event) if check_in else None,
         window=window,
     )
+
+
+def _scan_row(attempt: Attempt, answer: ScanAnswer) -> dict[str, Any]:
+    return {
+        "id": answer.scan_id,
+        "event_id": attempt.event.id,
+        "nonce": attempt.nonce,
+        "method": attempt.method.value,
+        "outcome": answer.outcome.value,
+        "reason": answer.reason,
+        "gate": attempt.gate,
+        "device": attempt.device,
+        "scanned_at": attempt.scanned_at,
+        "received_at": attempt.received_at,
+        "by_user_id": attempt.by_user_id,
+        "attendee_id": answer.attendee.id if answer.attendee else None,
+        "check_in_id": answer.check_in.id if answer.check_in else None,
+        "answer": answer.model_dump(mode="json"),
+    }
+
+
+async def _insert_scan(
+    session: AsyncSession, attempt: Attempt, answer: ScanAnswer, *, made: CheckIn | None = None
+) -> ScanAnswer:
+    """Store the scan; if its nonce was recorded first elsewhere, undo `made` and replay."""
     inserted = await session.scalar(
-        _SCAN_INSERT[session.get_bind().dialect.name],
-        {
-            "id": answer.scan_id,
-            "event_id": attempt.event.id,
-            "nonce": attempt.nonce,
-            "method": attempt.method.value,
-            "outcome": outcome.value,
-            "reason": reason,
-            "gate": attempt.gate,
-            "device": attempt.device,
-            "scanned_at": attempt.scanned_at,
-            "received_at": attempt.received_at,
-            "by_user_id": attempt.by_user_id,
-            "attendee_id": attendee.id if attendee else None,
-            "check_in_id": check_in.id if check_in else None,
-            "answer": answer.model_dump(mode="json"),
-        },
+        _SCAN_INSERT[session.get_bind().dialect.name], _scan_row(attempt, answer)
     )
     if inserted is None:
-        # The same nonce arrived twice at once and the other copy was recorded first.
-        if made_check_in and check_in is not None:
-            await session.execute(delete(CheckIn).where(CheckIn.id == check_in.id))
-        replay = await _replay(session, event_id=attempt.event.id, nonce=attempt.nonce)
-        assert replay is not None
-        return replay
+        return await _lost_to_replay(session, attempt, made=made)
     return answer
+
+
+async def _lost_to_replay(
+    session: AsyncSession, attempt: Attempt, *, made: CheckIn | None
+) -> ScanAnswer:
+    # The same nonce arrived twice at once and the other copy was recorded first.
+    if made is not None:
+        await session.execute(delete(CheckIn).where(CheckIn.id == made.id))
+    replay = await _replay(session, event_id=attempt.event.id, nonce=attempt.nonce)
+    assert replay is not None
+    return replay
+
+
+async def record(
+    session: AsyncSession,
+    attempt: Attempt,
+    *,
+    outcome: ScanOutcome,
+    reason: str,
+    message: str,
+    attendee: Attendee | None = None,
+    check_in: CheckIn | None = None,
+    window: CheckInWindow | None = None,
+) -> ScanAnswer:
+    """Log the attempt with its answer; if the nonce won a race elsewhere, answer as it did."""
+    answer = _answer(
+        attempt,
+        outcome=outcome,
+        reason=reason,
+        message=message,
+        attendee=attendee,
+        check_in=check_in,
+        window=window,
+    )
+    return await _insert_scan(session, attempt, answer)
+
+
+def _check_in_row(check_in: CheckIn) -> dict[str, Any]:
+    return {c.key: getattr(check_in, c.key) for c in _CHECK_IN.columns}
+
+
+def _check_in_and_scan_statement() -> Select[Any]:
+    """PostgreSQL: the check-in and its scan in one statement (data-modifying CTEs).
+
+    The scan row is inserted only if the check-in was; the answer says which of the two were.
+    """
+    made = (
+        pg_insert(_CHECK_IN)
+        .values({c.key: bindparam(f"c_{c.key}", type_=c.type) for c in _CHECK_IN.columns})
+        .on_conflict_do_nothing(
+            index_elements=[_CHECK_IN.c.attendee_id], index_where=_CHECK_IN.c.undone_at.is_(None)
+        )
+        .returning(_CHECK_IN.c.id)
+        .cte("made")
+    )
+    columns = [c for c in _SCANS.columns if c.key != "check_in_id"]
+    scanned = (
+        pg_insert(_SCANS)
+        .from_select(
+            [*(c.key for c in columns), "check_in_id"],
+            select(*(bindparam(f"s_{c.key}", type_=c.type) for c in columns), made.c.id),
+        )
+        .on_conflict_do_nothing(index_elements=[_SCANS.c.event_id, _SCANS.c.nonce])
+        .returning(_SCANS.c.id)
+        .cte("scanned")
+    )
+    return select(
+        select(made.c.id).scalar_subquery().label("made"),
+        select(scanned.c.id).scalar_subquery().label("scanned"),
+    )
+
+
+_CHECK_IN_AND_SCAN = _check_in_and_scan_statement()
+
+
+async def record_check_in(
+    session: AsyncSession, attempt: Attempt, *, check_in: CheckIn, attendee: Attendee, message: str
+) -> ScanAnswer | None:
+    """Make the check-in and log the attempt as `ok`; None if a live check-in was there first.
+
+    One statement on PostgreSQL; on SQLite (no data-modifying CTEs) the same two INSERTs one
+    after the other. Either way the database decides races, and a nonce seen before replays.
+    """
+    answer = _answer(
+        attempt,
+        outcome=ScanOutcome.ok,
+        reason="checked_in",
+        message=message,
+        attendee=attendee,
+        check_in=check_in,
+    )
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        params = {f"c_{k}": v for k, v in _check_in_row(check_in).items()}
+        params |= {f"s_{k}": v for k, v in _scan_row(attempt, answer).items()}
+        made, scanned = (await session.execute(_CHECK_IN_AND_SCAN, params)).one()
+        if made is None:
+            return None
+        if scanned is None:
+            return await _lost_to_replay(session, attempt, made=check_in)
+        return answer
+    inserted = await session.scalar(_CHECK_IN_INSERT[dialect], _check_in_row(check_in))
+    if inserted is None:
+        return None
+    return await _insert_scan(session, attempt, answer, made=check_in)

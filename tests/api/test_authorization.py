@@ -208,6 +208,7 @@ _E = f"{API}/events/{{event_id}}"
 ROUTES.update(
     {
         ("POST", f"{_E}/check-in/scans"): Case(STAFF(200), json=_scan_body),
+        ("POST", f"{_E}/check-in/pass"): Case(STAFF(200)),
         ("POST", f"{_E}/check-in/manual"): Case(
             STAFF(200), json=_manual_body, prepare=_door_attendee
         ),

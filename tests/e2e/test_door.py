@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, expect
+from playwright.sync_api import Browser, BrowserContext, Request, expect
 
 from tests.e2e.conftest import CHROMIUM_ARGS, LiveServer
 from tests.e2e.door_support import (
@@ -387,3 +387,61 @@ def test_the_door_window_form_refuses_an_empty_box_and_saves_an_untouched_one_as
     expect(page.get_by_role("status")).to_contain_text("The check-in window is saved.")
     after = organizer.get(f"/events/{event_id}/check-in/settings").json()
     assert after["opens_minutes_before_start"] == before["opens_minutes_before_start"]
+
+
+def test_staff_scanner_gets_a_door_pass_and_sends_scans_with_it(
+    live_server: LiveServer,
+    people: DemoPeople,
+    camera_browser: Callable[[Path], Browser],
+    tmp_path: Path,
+) -> None:
+    organizer, staff = people.organizer, people.staff
+    event = demo_event(organizer)
+    event_id = event["id"]
+    open_the_door_early(organizer, event_id)
+    # a person of this test's own, added to the list the way organizers do (every demo
+    # attendee is some other browser test's), with a fresh badge
+    email = "door-pass-test@demo.rapport.example"
+    imported = organizer.client.post(
+        f"/api/v1/events/{event_id}/attendees/import",
+        files={"file": ("one.csv", f"name,email\nPassa Porte,{email}\n", "text/csv")},
+        headers={"X-CSRF-Token": organizer.csrf},
+    )
+    assert imported.status_code == 200, imported.text
+    (found,) = staff.get(f"/events/{event_id}/check-in/attendees", q=email).json()
+    assert found["check_in"] is None
+    person = found["attendee"]
+    badge = organizer.send("POST", f"/events/{event_id}/attendees/{person['id']}/badge/reissue", {})
+
+    camera = camera_browser(qr_camera_file(tmp_path / "badge.mjpeg", str(badge["url"])))
+    context = camera.new_context(**PHONE)
+    context.grant_permissions(["camera"], origin=live_server.base_url)
+    share_session(context, staff, live_server)
+    page = context.new_page()
+    passes: list[str] = []
+    scans: list[dict[str, str]] = []
+
+    def seen(request: Request) -> None:
+        if request.method != "POST":
+            return
+        if request.url.endswith("/check-in/pass"):
+            passes.append(request.url)
+        if request.url.endswith("/check-in/scans"):
+            scans.append(request.headers)
+
+    page.on("request", seen)
+    with page.expect_response(lambda r: r.url.endswith("/check-in/pass")) as issued:
+        page.goto(live_server.url(f"/events/{event_id}/door"))
+    door_pass = issued.value.json()["token"]
+    page.get_by_label("Gate").fill("P")
+    page.get_by_role("button", name="Start scanning").click()
+
+    green = page.locator(".scan-result-green")
+    expect(green).to_be_visible(timeout=15_000)
+    expect(green).to_contain_text(str(badge["name"]))
+    assert passes, "the scanner never asked for a door pass"
+    assert scans and scans[0].get("x-door-pass") == door_pass
+    check_ins = staff.get(f"/events/{event_id}/check-ins", limit=200).json()["items"]
+    theirs = [c for c in check_ins if c["attendee"]["id"] == person["id"]]
+    assert len(theirs) == 1 and theirs[0]["gate"] == "P"
+    context.close()

@@ -5,12 +5,13 @@ import { useEffect, useState } from "preact/hooks";
 import { api } from "../../api";
 import { Loading } from "../../components/Loading";
 import { announce } from "../../components/Status";
-import { doorApi, newAttempt, type ScanAnswer } from "../../door-api";
+import { type Attempt, doorApi, newAttempt, type ScanAnswer } from "../../door-api";
 import { asApiError, useApi } from "../../hooks";
 import { checkInOffline, findOffline, scanOffline } from "../../offline/door-offline";
 import { refreshPack, type StoredPack, storedPack } from "../../offline/door-pack";
 import type { ScreenProps } from "../../router";
 import { classifyScan, describeScan } from "../../scanner/classify";
+import { passRefused, useDoorPass } from "../../scanner/door-pass";
 import Scanner from "../../scanner/Scanner";
 import { GatePicker, loadGate, saveGate } from "./GatePicker";
 import { ManualCheckIn } from "./ManualCheckIn";
@@ -70,6 +71,7 @@ export default function DoorScanner({ params }: ScreenProps) {
   const roles = event.data?.roles ?? [];
   const doorTeam = roles.includes("staff") || roles.includes("organizer");
   const door = useDoorPack(eventId, doorTeam);
+  const doorPass = useDoorPass(eventId, doorTeam);
 
   function show(shown: ShownResult, answer?: ScanAnswer) {
     vibrateFor(shown.color);
@@ -97,7 +99,7 @@ export default function DoorScanner({ params }: ScreenProps) {
         await judgeHere(text);
         return;
       }
-      const answer = await doorApi.scan(eventId, text, newAttempt(gate ?? ""));
+      const answer = await scanOnline(text, newAttempt(gate ?? ""));
       show(resultFromAnswer(answer), answer);
     } catch (err) {
       const error = asApiError(err);
@@ -115,6 +117,19 @@ export default function DoorScanner({ params }: ScreenProps) {
       });
     } finally {
       setBusy(false);
+    }
+  }
+
+  /** Send the scan with the door pass; if the server refuses the pass, with the session. */
+  async function scanOnline(text: string, attempt: Attempt): Promise<ScanAnswer> {
+    const pass = doorPass.current();
+    if (!pass) return doorApi.scan(eventId, text, attempt);
+    try {
+      return await doorApi.scan(eventId, text, attempt, pass);
+    } catch (err) {
+      if (!passRefused(err)) throw err;
+      doorPass.refused();
+      return doorApi.scan(eventId, text, attempt); // the same nonce: never counted twice
     }
   }
 
