@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.db import unit_of_work, upsert_insert, utcnow
 from services.errors import Invalid, NotFound
-from services.followups import templates
+from services.followups import templates, wording
 from services.followups.draft_facts import (
     CONTACT_COLUMNS,
     ContactFacts,
@@ -31,8 +31,10 @@ from services.followups.draft_facts import (
     best_channel,
     best_kind,
     can_reach,
+    mentioned,
     mid_sentence_forms,
     name_words,
+    names_in_notes,
     what_we_know,
 )
 from services.models import (
@@ -113,6 +115,7 @@ class Filled:
 
     values: dict[str, str]
     mid_sentence: dict[str, str]
+    known: Known | None = None
 
     def render(self, template: templates.CompiledTemplate) -> templates.Rendered:
         """The template filled in for this contact."""
@@ -120,17 +123,44 @@ class Filled:
 
 
 def values_for(
-    contact: ContactFacts, known: Known | None, *, event_name: str, sender: Sender
+    contact: ContactFacts,
+    known: Known | None,
+    *,
+    event_name: str,
+    sender: Sender,
+    choice: int | None = None,
 ) -> Filled:
-    """The placeholder values for one contact."""
+    """The placeholder values for one contact; `choice` picks the phrasings (by default, the
+    contact's own stable one: see `wording.spread_choices`)."""
     facts = known or Known()
     met = contact.met_at.astimezone(sender.zone)
+    names = sender.names | name_words(contact.name, contact.company, event_name)
+    if known is not None:
+        names = names | names_in_notes(known)
+    pick = wording.stable_choice(str(contact.id)) if choice is None else choice
+    met_on = f"{met.day} {met:%B}"
+    sentences = {
+        "opening": wording.opening(event=event_name, met_on=met_on, choice=pick),
+        "topic_sentence": wording.topic_sentence(facts.topic, choice=pick, names=names),
+        "promise_sentence": (
+            wording.resource_sentence(facts.resource, facts.link, choice=pick)
+            if facts.resource
+            else wording.promise_sentence(facts.promise, facts.link, choice=pick, names=names)
+        ),
+        "next_step_sentence": wording.next_step_sentence(facts.next_step, choice=pick, names=names),
+        "personal_sentence": wording.detail_sentence(
+            facts.detail_kind, facts.personal_detail, choice=pick, names=names
+        ),
+        "pick_up": wording.pick_up(facts.topic, choice=pick, names=names),
+        "stay_in_touch": wording.stay_in_touch(choice=pick),
+        "ask": wording.ask_sentence(choice=pick),
+    }
     values = {
         "first_name": contact.name.split()[0] if contact.name.strip() else "",
         "name": contact.name.strip(),
         "company": contact.company.strip(),
         "event": event_name,
-        "met_on": f"{met.day} {met:%B}",
+        "met_on": met_on,
         "topic": facts.topic,
         "personal_detail": facts.personal_detail,
         "promise": facts.promise,
@@ -140,9 +170,9 @@ def values_for(
         "my_name": sender.name,
         "my_headline": sender.headline,
         "my_signature": sender.signature,
+        **sentences,
     }
-    names = sender.names | name_words(contact.name, contact.company, event_name)
-    return Filled(values=values, mid_sentence=mid_sentence_forms(values, known, names))
+    return Filled(values=values, mid_sentence=mid_sentence_forms(values, known, names), known=known)
 
 
 async def preview(
@@ -261,6 +291,8 @@ async def draft_follow_ups(
     now = utcnow()
     rows = []
     unreachable: list[str] = []
+    # Different phrasings for the drafts of one run: they do not all open the same way.
+    choices = wording.spread_choices(str(contact.id) for contact in contacts)
     for contact in contacts:
         facts = known.get(contact.id)
         if not can_reach(contact, facts):
@@ -271,7 +303,9 @@ async def draft_follow_ups(
             fallback = TemplateKind.conversation
             kind = fallback if fallback in compiled else next(iter(compiled))
         event_name = event_names.get(contact.event_id, "") if contact.event_id else ""
-        filled = values_for(contact, facts, event_name=event_name, sender=sender)
+        filled = values_for(
+            contact, facts, event_name=event_name, sender=sender, choice=choices[str(contact.id)]
+        )
         rendered = filled.render(compiled[kind])
         follow_up_id = uuid.uuid4()
         rows.append(
@@ -286,6 +320,7 @@ async def draft_follow_ups(
                 "channel": best_channel(contact, facts),
                 "subject": rendered.subject,
                 "body": rendered.body,
+                "mentions": ",".join(mentioned(facts, rendered.used)),
                 "status": FollowUpStatus.draft,
                 "message_id": message_id_for(follow_up_id),
                 "to_address": contact.email,

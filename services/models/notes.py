@@ -34,6 +34,8 @@ class DetailKind(StrEnum):
     trip = "trip"
     milestone = "milestone"
     birthday = "birthday"
+    # Private: never put in a draft (only by the user's own hand).
+    health = "health"
 
 
 class Note(Base):

@@ -113,7 +113,7 @@ async def test_a_draft_from_a_promise_without_a_link_is_not_approved_while_it_sa
     client = await make_client(owner)
     await client.post(f"{API}/follow-ups/drafts", json={"contact_ids": [str(contact.id)]})
     (draft,) = (await client.get(f"{API}/follow-ups")).json()["items"]
-    assert "the slides: [link]" in draft["body"]
+    assert "the slides" in draft["body"] and ": [link]\n" in draft["body"]
 
     refused = await client.post(f"{API}/follow-ups/{draft['id']}/approve")
 
@@ -200,7 +200,8 @@ async def test_prepare_drafts_for_all_my_contacts_includes_those_met_at_no_event
     listed = (await client.get(f"{API}/follow-ups", params={"status": "draft"})).json()
     (to_marta,) = [f for f in listed["items"] if f["contact"]["name"] == "Marta Ruiz"]
     assert to_marta["event_id"] is None and to_marta["to_address"] == "m@example.org"
-    assert "You mentioned daughter graduates in June" in to_marta["body"]
+    assert "your daughter's graduation in June" in to_marta["body"]
+    assert "aughter graduates" not in to_marta["body"]
 
 
 async def test_prepare_drafts_asks_for_one_scope(
