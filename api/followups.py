@@ -24,6 +24,8 @@ from schemas.followups import (
     QueueHealthOut,
     RenderedOut,
     ReviewOut,
+    SentenceIn,
+    SentenceOut,
     SkippedOut,
     SnoozeIn,
     StatusName,
@@ -32,7 +34,7 @@ from schemas.followups import (
     TemplatePatch,
     TransitionOut,
 )
-from services.followups import delivery, drafts, queue, templates, views
+from services.followups import delivery, drafts, queue, templates, views, wording
 from services.models import Contact, FollowUp
 
 templates_router = APIRouter(
@@ -119,6 +121,18 @@ async def preview_template(data: PreviewIn, user: CurrentUser, db: DbSession) ->
         db, owner=user, contact_id=data.contact_id, subject=subject, body=body
     )
     return RenderedOut(subject=rendered.subject, body=rendered.body)
+
+
+@templates_router.post(
+    "/sentence",
+    response_model=SentenceOut,
+    summary="The sentence the default draft makes of a part of a note, as it is typed",
+)
+async def sentence(data: SentenceIn, _user: CurrentUser) -> SentenceOut:
+    said = wording.sentence_preview(
+        part=data.part, text=data.text, kind=data.kind.value if data.kind else None, link=data.link
+    )
+    return SentenceOut(sentence=said.sentence, note=said.note)
 
 
 @templates_router.patch("/{template_id}", response_model=TemplateOut, summary="Edit a template")

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, model_validator
 
 from schemas.common import OrmModel, SubjectLine, TemplateName
+from services.models.notes import DetailKind
 
 TemplateKindName = Literal["resource", "conversation", "meet_again", "introduction", "custom"]
 ChannelName = Literal["email", "linkedin", "phone", "other"]
@@ -63,6 +64,23 @@ class PreviewIn(BaseModel):
 class RenderedOut(BaseModel):
     subject: str
     body: str
+
+
+class SentenceIn(BaseModel):
+    """One part of a note as it is being typed: a personal detail (with its kind), a topic,
+    a promise (with its link) or a next step."""
+
+    part: Literal["detail", "topic", "promise", "next_step"]
+    text: str = Field(max_length=1000)
+    kind: DetailKind | None = None
+    link: str = Field(default="", max_length=2000)
+
+
+class SentenceOut(BaseModel):
+    """The sentence the default draft makes of it ("" for none), and why there is none."""
+
+    sentence: str
+    note: str = ""
 
 
 class DraftRequest(BaseModel):

@@ -48,7 +48,7 @@ export interface CardSettingsInput {
 
 export type Warmth = "hot" | "warm" | "cold";
 export type Channel = "email" | "linkedin" | "phone" | "other";
-export type DetailKind = "family" | "hobby" | "trip" | "milestone" | "birthday";
+export type DetailKind = "family" | "hobby" | "trip" | "milestone" | "birthday" | "health";
 export type ContactSort = "met" | "warmth" | "name";
 export type OnDuplicate = "offer" | "create" | "merge";
 

@@ -224,7 +224,22 @@ export const reviewActions = {
     ),
 };
 
+/** A part of a note as it is typed, and the sentence the default draft makes of it. */
+export interface SentenceInput {
+  part: "detail" | "topic" | "promise" | "next_step";
+  text: string;
+  kind?: string | null;
+  link?: string;
+}
+export interface Sentence {
+  sentence: string;
+  /** Why there is no sentence (a health detail, a birthday). */
+  note: string;
+}
+
 export const templates = {
+  sentence: (input: SentenceInput) =>
+    request<Sentence>("/follow-up-templates/sentence", { method: "POST", body: input }),
   list: () => request<Template[]>("/follow-up-templates"),
   placeholders: () => request<Placeholder[]>("/follow-up-templates/placeholders"),
   preview: (contactId: string, subject: string, body: string) =>

@@ -265,3 +265,29 @@ async def test_queue_health_is_for_operators_only(
         app.dependency_overrides.clear()
     assert response.status_code == 200
     assert response.json()["due"] == 0 and response.json()["oldest_due_seconds"] is None
+
+
+async def test_the_sentence_a_note_will_make_is_shown_as_it_is_typed(
+    db: AsyncSession, make_client: ClientFactory
+) -> None:
+    client = await make_client(await factories.user(db))
+    url = f"{API}/follow-up-templates/sentence"
+
+    detail = await client.post(
+        url, json={"part": "detail", "kind": "family", "text": "Daughter graduates in June"}
+    )
+    health = await client.post(url, json={"part": "detail", "kind": "health", "text": "Knee"})
+    promise = await client.post(
+        url, json={"part": "promise", "text": "Send the slides", "link": "https://example.org/s"}
+    )
+    anonymous = await (await make_client()).post(url, json={"part": "topic", "text": "x"})
+
+    assert detail.json() == {
+        "sentence": "P.S. I hope your daughter's graduation in June goes well.",
+        "note": "",
+    }
+    assert health.json()["sentence"] == "" and "out of drafts" in health.json()["note"]
+    assert promise.json()["sentence"] == (
+        "As promised, here is the link to the slides: https://example.org/s"
+    )
+    assert anonymous.status_code in (401, 403)

@@ -27,11 +27,12 @@ const CHANNELS: Record<string, string> = {
   other: "Other",
 };
 const DETAIL_KINDS: Record<string, string> = {
-  family: "Family",
+  family: "Family event",
   hobby: "Hobby",
   trip: "Trip",
   milestone: "Milestone",
   birthday: "Birthday",
+  health: "Health (private)",
 };
 
 /** Offline (no answer, nothing kept for this page): the contact as the kept lists know it;
