@@ -13,12 +13,14 @@ from api.deps import CurrentUser, DbSession, OperatorUser, Paging
 from api.errors import ERROR_RESPONSES
 from schemas.common import Page
 from schemas.followups import (
+    AddToDraftIn,
     ApproveIn,
     ContactBrief,
     DraftRequest,
     DraftResultOut,
     FollowUpOut,
     FollowUpPatch,
+    MissingFactOut,
     PlaceholderOut,
     PreviewIn,
     QueueHealthOut,
@@ -35,6 +37,7 @@ from schemas.followups import (
     TransitionOut,
 )
 from services.followups import delivery, drafts, queue, templates, views, wording
+from services.followups.draft_facts import missing
 from services.models import Contact, FollowUp
 
 templates_router = APIRouter(
@@ -73,6 +76,11 @@ def follow_up_out(follow_up: FollowUp, contact: Contact) -> FollowUpOut:
             "status_changed_at": follow_up.status_changed_at,
             "created_at": follow_up.created_at,
             "handover_url": queue.handover_url(follow_up, contact),
+            "generic": follow_up.mentions == "",
+            "missing": [
+                MissingFactOut(part=fact.name, label=fact.label)
+                for fact in missing(follow_up.mentions)
+            ],
         }
     )
 
@@ -188,9 +196,18 @@ async def list_follow_ups(
     paging: Paging,
     status_: Annotated[StatusName | None, Query(alias="status")] = None,
     event_id: uuid.UUID | None = None,
+    generic: Annotated[
+        bool, Query(description="Only drafts that mention nothing of the conversation")
+    ] = False,
 ) -> Page[FollowUpOut]:
     items, total = await views.list_follow_ups(
-        db, owner=user, status=status_, event_id=event_id, limit=paging.limit, offset=paging.offset
+        db,
+        owner=user,
+        status=status_,
+        event_id=event_id,
+        generic=generic,
+        limit=paging.limit,
+        offset=paging.offset,
     )
     contacts = await views.contacts_of(db, follow_ups=items)
     return Page(
@@ -203,9 +220,14 @@ async def list_follow_ups(
 
 @router.get("/review", response_model=ReviewOut, summary='The next draft to review ("7 of 23")')
 async def review_next(
-    user: CurrentUser, db: DbSession, event_id: uuid.UUID | None = None
+    user: CurrentUser,
+    db: DbSession,
+    event_id: uuid.UUID | None = None,
+    generic: Annotated[
+        bool, Query(description="Only drafts that mention nothing of the conversation")
+    ] = False,
 ) -> ReviewOut:
-    slot = await views.review_next(db, owner=user, event_id=event_id)
+    slot = await views.review_next(db, owner=user, event_id=event_id, generic=generic)
     return ReviewOut(
         item=await _one_out(db, slot.item) if slot.item else None,
         position=slot.position,
@@ -252,6 +274,20 @@ async def edit_follow_up(
 ) -> FollowUpOut:
     follow_up = await queue.edit(
         db, owner=user, follow_up_id=follow_up_id, **data.model_dump(exclude_unset=True)
+    )
+    return await _one_out(db, follow_up)
+
+
+@router.post(
+    "/{follow_up_id}/add",
+    response_model=FollowUpOut,
+    summary="Note a topic, detail, promise or next step and write the draft again with it",
+)
+async def add_to_draft(
+    follow_up_id: uuid.UUID, data: AddToDraftIn, user: CurrentUser, db: DbSession
+) -> FollowUpOut:
+    follow_up = await queue.add_to_draft(
+        db, owner=user, follow_up_id=follow_up_id, part=data.part, text=data.text, kind=data.kind
     )
     return await _one_out(db, follow_up)
 

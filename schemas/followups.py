@@ -123,6 +123,21 @@ class ContactBrief(BaseModel):
     phone: str
 
 
+class MissingFactOut(BaseModel):
+    """A kind of fact a generic draft lacks: `part` to send back when adding one."""
+
+    part: str
+    label: str
+
+
+class AddToDraftIn(BaseModel):
+    """Something from the conversation to note and to write into a generic draft."""
+
+    part: Literal["topic", "detail", "promise", "next_step"]
+    text: str = Field(min_length=1, max_length=500)
+    kind: DetailKind | None = Field(default=None, description="For a personal detail")
+
+
 class FollowUpOut(OrmModel):
     id: uuid.UUID
     contact: ContactBrief
@@ -146,6 +161,12 @@ class FollowUpOut(OrmModel):
     created_at: datetime
     handover_url: str | None = Field(
         description="Manual channels: the profile or tel: link to open after copying the text"
+    )
+    generic: bool = Field(
+        default=False, description="A draft that mentions nothing of the conversation"
+    )
+    missing: list[MissingFactOut] = Field(
+        default_factory=list, description="What a generic draft could mention, to add one"
     )
 
 

@@ -55,6 +55,15 @@ export interface FollowUp {
   created_at: string;
   /** Manual channels: the profile or tel: link to open after copying the text. */
   handover_url: string | null;
+  /** A draft that mentions nothing of the conversation, and what it could mention. */
+  generic: boolean;
+  missing: MissingFact[];
+}
+
+export type FactPart = "topic" | "detail" | "promise" | "next_step";
+export interface MissingFact {
+  part: FactPart;
+  label: string;
 }
 
 export interface ReviewSlot {
@@ -147,10 +156,20 @@ const tpl = (id: string) => `/follow-up-templates/${encodeURIComponent(id)}`;
 
 export const followUps = {
   // ---- reads ----
-  review: (eventId?: string | null) =>
-    request<ReviewSlot>("/follow-ups/review", { query: { event_id: eventId } }),
-  list: (query: { status?: FollowUpStatus; event_id?: string; limit?: number; offset?: number }) =>
-    request<Page<FollowUp>>("/follow-ups", { query }),
+  review: (eventId?: string | null, generic = false) =>
+    request<ReviewSlot>("/follow-ups/review", {
+      query: { event_id: eventId, generic: generic ? "true" : undefined },
+    }),
+  list: (query: {
+    status?: FollowUpStatus;
+    event_id?: string;
+    generic?: "true";
+    limit?: number;
+    offset?: number;
+  }) => request<Page<FollowUp>>("/follow-ups", { query }),
+  /** Note something from the conversation and have the (generic) draft written again with it. */
+  addToDraft: (id: string, fact: { part: FactPart; text: string; kind?: string | null }) =>
+    request<FollowUp>(`${fu(id)}/add`, { method: "POST", body: fact }),
   get: (id: string) => request<FollowUp>(fu(id)),
 
   // ---- writes (one function each: outbox-ready) ----

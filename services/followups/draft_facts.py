@@ -83,6 +83,12 @@ FACT_KINDS: list[FactKind] = [
 ]
 
 
+def missing(mentions: str | None) -> list[FactKind]:
+    """What a generic draft (one that mentions nothing of the conversation: `mentions` is "")
+    lacks; nothing for a draft that mentions something or was written by hand (None)."""
+    return list(FACT_KINDS) if mentions == "" else []
+
+
 def mentioned(known: Known | None, used: AbstractSet[str]) -> list[str]:
     """The kinds of fact a message rendered with placeholders `used` mentions."""
     if known is None:

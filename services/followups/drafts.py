@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, cast
@@ -196,13 +197,51 @@ async def preview(
         contacts=select(Contact.id).where(Contact.id == contact.id),
         today=sender.today(),
     )
-    event_name = ""
-    if contact.event_id:
-        event_name = (
-            await session.scalar(select(Event.name).where(Event.id == contact.event_id)) or ""
-        )
+    event_name = await _event_name(session, contact.event_id)
     filled = values_for(contact, known.get(contact.id), event_name=event_name, sender=sender)
     return filled.render(templates.CompiledTemplate(subject=subject, body=body))
+
+
+async def _event_name(session: AsyncSession, event_id: uuid.UUID | None) -> str:
+    if event_id is None:
+        return ""
+    return await session.scalar(select(Event.name).where(Event.id == event_id)) or ""
+
+
+def _fitting(kind: str, available: AbstractSet[str]) -> str:
+    # The kind my notes call for; else the conversation template; else any I have.
+    if kind in available:
+        return kind
+    return TemplateKind.conversation if TemplateKind.conversation in available else min(available)
+
+
+async def redraft(session: AsyncSession, *, owner: User, follow_up: FollowUp) -> None:
+    """Write a draft again from my notes as they are now (something was just added to them
+    from the review queue), with the template that fits them best."""
+    contact = await session.get(Contact, follow_up.contact_id)
+    if contact is None:
+        raise NotFound("No such contact.", code="contact_not_found")
+    sender = await sender_of(session, owner=owner)
+    found = await what_we_know(
+        session,
+        owner_id=owner.id,
+        contacts=select(Contact.id).where(Contact.id == contact.id),
+        today=sender.today(),
+    )
+    facts = found.get(contact.id)
+    by_kind = await templates.templates_by_kind(session, owner=owner)
+    kind = _fitting(best_kind(facts or Known()), by_kind.keys())
+    template = by_kind[kind]
+    event_name = await _event_name(session, contact.event_id)
+    rendered = values_for(contact, facts, event_name=event_name, sender=sender).render(
+        templates.CompiledTemplate(subject=template.subject, body=template.body)
+    )
+    follow_up.subject, follow_up.body = rendered.subject, rendered.body
+    follow_up.template_id = template.id
+    follow_up.promise_id = facts.promise_id if facts and kind == TemplateKind.resource else None
+    follow_up.mentions = ",".join(mentioned(facts, rendered.used))
+    follow_up.updated_at = utcnow()
+    await session.flush()
 
 
 @dataclass(frozen=True)
@@ -298,10 +337,7 @@ async def draft_follow_ups(
         if not can_reach(contact, facts):
             unreachable.append(contact.name.strip() or "Someone without a name")
             continue
-        kind: str = best_kind(facts or Known())
-        if kind not in compiled:
-            fallback = TemplateKind.conversation
-            kind = fallback if fallback in compiled else next(iter(compiled))
+        kind = _fitting(best_kind(facts or Known()), compiled.keys())
         event_name = event_names.get(contact.event_id, "") if contact.event_id else ""
         filled = values_for(
             contact, facts, event_name=event_name, sender=sender, choice=choices[str(contact.id)]

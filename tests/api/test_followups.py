@@ -291,3 +291,61 @@ async def test_the_sentence_a_note_will_make_is_shown_as_it_is_typed(
         "As promised, here is the link to the slides: https://example.org/s"
     )
     assert anonymous.status_code in (401, 403)
+
+
+async def test_a_generic_draft_is_marked_filtered_and_made_specific_from_the_queue(
+    db: AsyncSession, make_client: ClientFactory
+) -> None:
+    owner = await factories.user(db)
+    plain = await factories.met_contact(db, owner=owner, name="Nadia Brooks", email="n@x.org")
+    noted = await factories.met_contact(db, owner=owner, name="Li Wei", email="l@x.org")
+    await factories.note(db, owner=owner, contact_id=noted.id, topics=["grid batteries"])
+    await db.commit()
+    client = await make_client(owner)
+    await client.post(f"{API}/follow-ups/drafts", json={"scope": "all"})
+
+    generic = (await client.get(f"{API}/follow-ups", params={"generic": "true"})).json()
+    review = (await client.get(f"{API}/follow-ups/review", params={"generic": "true"})).json()
+
+    (item,) = generic["items"]
+    assert item["contact"]["name"] == "Nadia Brooks" and item["generic"] is True
+    assert [m["part"] for m in item["missing"]] == ["topic", "detail", "promise", "next_step"]
+    assert review["item"]["id"] == item["id"] and review["total"] == 1
+    everything = (await client.get(f"{API}/follow-ups")).json()["items"]
+    (specific,) = [f for f in everything if f["contact"]["name"] == "Li Wei"]
+    assert specific["generic"] is False and specific["missing"] == []
+
+    added = await client.post(
+        f"{API}/follow-ups/{item['id']}/add",
+        json={"part": "detail", "kind": "trip", "text": "Going to Lagos in May"},
+    )
+
+    assert added.status_code == 200, added.text
+    assert added.json()["generic"] is False
+    assert "your trip to Lagos in May" in added.json()["body"]
+    notes = (await client.get(f"{API}/contacts/{plain.id}/notes")).json()
+    assert notes[0]["personal_details"][0]["text"] == "Going to Lagos in May"
+    left = (await client.get(f"{API}/follow-ups", params={"generic": "true"})).json()
+    assert left["total"] == 0
+
+
+async def test_a_draft_rewritten_by_hand_is_not_called_generic_nor_written_again(
+    db: AsyncSession, make_client: ClientFactory
+) -> None:
+    owner = await factories.user(db)
+    contact = await factories.met_contact(db, owner=owner, name="Nadia Brooks", email="n@x.org")
+    await db.commit()
+    client = await make_client(owner)
+    await client.post(f"{API}/follow-ups/drafts", json={"contact_ids": [str(contact.id)]})
+    (draft,) = (await client.get(f"{API}/follow-ups")).json()["items"]
+    assert draft["generic"] is True
+
+    edited = await client.patch(
+        f"{API}/follow-ups/{draft['id']}", json={"body": "Hi Nadia, about the tender: …"}
+    )
+    again = await client.post(
+        f"{API}/follow-ups/{draft['id']}/add", json={"part": "topic", "text": "tenders"}
+    )
+
+    assert edited.json()["generic"] is False
+    assert again.status_code == 409 and again.json()["error"] == "follow_up_written_by_hand"

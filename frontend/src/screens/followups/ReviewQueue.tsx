@@ -1,4 +1,5 @@
-// /follow-ups/review (?event=…): one draft at a time, "7 of 23". Edit in place, then approve,
+// /follow-ups/review (?event=…, ?generic=1 for drafts that mention nothing of the
+// conversation): one draft at a time, "7 of 23". Edit in place, then approve,
 // skip, snooze or change the channel, by button, keyboard (A S Z E C, J/K or arrows) or swipe
 // (right approves, left skips). Manual channels: copy the text, open the profile, mark sent.
 // Nothing leaves without the user's approval. Opened offline, it says so and loads by itself
@@ -24,6 +25,7 @@ import { QueueDone, QueueNotLoaded } from "./QueueStates";
 import { useReconnect } from "./useReconnect";
 import { useSwipe } from "./useSwipe";
 import { DraftText } from "./DraftText";
+import { GenericDraft } from "./GenericDraft";
 import { useDraftEditor } from "./useDraftEditor";
 import "../../people.css";
 import "../../followups.css";
@@ -44,10 +46,15 @@ function metAtByContact(): Promise<Map<string, string>> {
   return metAtCache;
 }
 
-async function loadQueue(eventId: string | null): Promise<Queue> {
+async function loadQueue(eventId: string | null, generic: boolean): Promise<Queue> {
   const [slot, page, metAt] = await Promise.all([
-    followUps.review(eventId),
-    followUps.list({ status: "draft", event_id: eventId ?? undefined, limit: 200 }),
+    followUps.review(eventId, generic),
+    followUps.list({
+      status: "draft",
+      event_id: eventId ?? undefined,
+      generic: generic ? "true" : undefined,
+      limit: 200,
+    }),
     metAtByContact(),
   ]);
   const now = Date.now();
@@ -67,6 +74,7 @@ function isTyping(target: EventTarget | null): boolean {
 
 export default function ReviewQueue({ query }: ScreenProps) {
   const eventId = query.get("event");
+  const generic = query.get("generic") === "1";
   const [queue, setQueue] = useState<Queue | null>(null);
   const [index, setIndex] = useState(0);
   const [error, setError] = useState<ApiError | null>(null);
@@ -88,7 +96,7 @@ export default function ReviewQueue({ query }: ScreenProps) {
 
   async function reload(keepIndex = index) {
     try {
-      const next = await loadQueue(eventId);
+      const next = await loadQueue(eventId, generic);
       setQueue(next);
       setIndex(Math.max(0, Math.min(keepIndex, next.items.length - 1)));
       setError(null);
@@ -106,7 +114,7 @@ export default function ReviewQueue({ query }: ScreenProps) {
     );
   }
 
-  useEffect(loadAll, [eventId]);
+  useEffect(loadAll, [eventId, generic]);
 
   // Until the queue has loaded, say when the phone is offline and load again by ourselves the
   // moment the connection comes back.
@@ -257,11 +265,25 @@ export default function ReviewQueue({ query }: ScreenProps) {
     left: skip,
   });
 
+  const filterParams = new URLSearchParams(eventId ? { event: eventId } : {});
+  if (!generic) filterParams.set("generic", "1");
+  const filterHref = `/follow-ups/review${filterParams.size ? `?${filterParams}` : ""}`;
   const heading = (
-    <h1 tabIndex={-1} class="review-title">
-      Review follow-ups
-    </h1>
+    <>
+      <h1 tabIndex={-1} class="review-title">
+        {generic ? "Review generic drafts" : "Review follow-ups"}
+      </h1>
+      <p class="review-filter">
+        <a href={filterHref}>{generic ? "Show all drafts" : "Only generic drafts"}</a>
+      </p>
+    </>
   );
+
+  function added(fresh: FollowUp) {
+    editor.replaced(fresh);
+    setQueue((q) => q && { ...q, items: q.items.map((f) => (f.id === fresh.id ? fresh : f)) });
+    announce(`Added. The draft to ${fresh.contact.name} now says it.`, "success");
+  }
 
   if (!queue) {
     return <QueueNotLoaded heading={heading} error={error} offline={offline} onRetry={loadAll} />;
@@ -333,6 +355,7 @@ export default function ReviewQueue({ query }: ScreenProps) {
           subjectRef={subjectRef}
           bodyRef={bodyRef}
         />
+        {item.generic && <GenericDraft key={item.id} item={item} beforeAdding={editor.flush} onAdded={added} />}
       </article>
 
       {manual ? (
