@@ -1,5 +1,8 @@
 """follow-ups in sentences
 
+Promises can be shared with the person they were made to (`promises.shared_at`), who can tick
+them done too (`promises.done_by_id`).
+
 Drafts say what they mention of the conversation (`follow_ups.mentions`: "topic,promise", ""
 for a generic draft, NULL when not known), for the review queue's specificity check. Personal
 details may be of kind "health" (a string column: nothing to change), which drafts leave out.
@@ -75,10 +78,24 @@ def _reword(*, back: bool) -> None:
 def upgrade() -> None:
     with op.batch_alter_table("follow_ups") as batch_op:
         batch_op.add_column(sa.Column("mentions", sa.String(length=200), nullable=True))
+    with op.batch_alter_table("promises") as batch_op:
+        batch_op.add_column(sa.Column("shared_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("done_by_id", sa.Uuid(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_promises_done_by_id_users"),
+            "users",
+            ["done_by_id"],
+            ["id"],
+            ondelete="SET NULL",
+        )
     _reword(back=False)
 
 
 def downgrade() -> None:
     _reword(back=True)
+    with op.batch_alter_table("promises") as batch_op:
+        batch_op.drop_constraint(batch_op.f("fk_promises_done_by_id_users"), type_="foreignkey")
+        batch_op.drop_column("done_by_id")
+        batch_op.drop_column("shared_at")
     with op.batch_alter_table("follow_ups") as batch_op:
         batch_op.drop_column("mentions")

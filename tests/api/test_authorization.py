@@ -414,6 +414,13 @@ ROUTES.update(
         ("PATCH", f"{API}/promises/{{promise_id}}"): Case(
             OWNER_A(200), json={"done": True}, prepare=_my_note
         ),
+        ("PUT", f"{API}/promises/{{promise_id}}/shared"): Case(
+            OWNER_A(200), json={"shared": False}, prepare=_my_note
+        ),
+        ("PUT", f"{API}/promises/{{promise_id}}/done"): Case(
+            OWNER_A(200), json={"done": True}, prepare=_my_note
+        ),
+        ("GET", f"{API}/contacts/{{contact_id}}/agreed"): Case(OWNER_A(200), prepare=_my_contact),
         ("POST", f"{API}/exchange/scan"): Case(
             SIGNED_IN(201), json={"badge": _SCAN_TOKEN}, prepare=_badge_to_scan
         ),
@@ -456,12 +463,14 @@ async def _follow_up_contact(session: AsyncSession, world: World) -> Any:
     )
 
 
-def _my_follow_up(status: str = "draft", channel: str = "email") -> Prepare:
+def _my_follow_up(
+    status: str = "draft", channel: str = "email", mentions: str | None = None
+) -> Prepare:
     async def prepare(session: AsyncSession, world: World) -> dict[str, str]:
         contact = await _follow_up_contact(session, world)
         made = await factories.follow_up(
             session, owner=await _owner_a(session, world), contact=contact, channel=channel,
-            status=status,
+            status=status, mentions=mentions,
         )  # fmt: skip
         return {"follow_up_id": str(made.id)}
 
@@ -520,6 +529,9 @@ ROUTES.update(
             OWNER_A(200), json={"subject": "Edited"}, prepare=_my_follow_up("scheduled")
         ),
         ("POST", f"{_F}/{{follow_up_id}}/approve"): Case(OWNER_A(200), prepare=_my_follow_up()),
+        ("POST", f"{_F}/{{follow_up_id}}/add"): Case(
+            OWNER_A(200), json={"part": "topic", "text": "heat"}, prepare=_my_follow_up(mentions="")
+        ),
         ("POST", f"{_F}/{{follow_up_id}}/skip"): Case(OWNER_A(200), prepare=_my_follow_up()),
         ("POST", f"{_F}/{{follow_up_id}}/snooze"): Case(OWNER_A(200), prepare=_my_follow_up()),
         ("POST", f"{_F}/{{follow_up_id}}/cancel"): Case(
@@ -536,6 +548,7 @@ ROUTES.update(
             SIGNED_IN(201), json={"name": "Mine", "subject": "Hi", "body": "Hi {{ first_name }}"}
         ),
         ("GET", f"{_T}/placeholders"): Case(SIGNED_IN(200)),
+        ("POST", f"{_T}/sentence"): Case(SIGNED_IN(200), json={"part": "topic", "text": "heat"}),
         ("POST", f"{_T}/preview"): Case(
             OWNER_A(200),
             json={"contact_id": str(_FOLLOW_UP_CONTACT_ID), "subject": "Hi", "body": "{{ name }}"},
