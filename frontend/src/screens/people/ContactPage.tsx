@@ -11,6 +11,7 @@ import { ContactEdit } from "../../components/people/ContactEdit";
 import { ContactNoteConflicts, refreshNoteConflicts } from "../../components/people/NoteConflicts";
 import { PersonCard } from "../../components/people/PersonCard";
 import { PromiseRow } from "../../components/people/PromiseRow";
+import { AgreedPromises } from "../../components/people/AgreedPromises";
 import { shortDate, shortDateTime } from "../../components/people/when";
 import { announce } from "../../components/Status";
 import { type Contact, type ContactSummary, type Note, people } from "../../contacts-api";
@@ -166,6 +167,8 @@ export default function ContactPage({ params, query }: ScreenProps) {
           </ul>
         )}
       </section>
+
+      {c.person_id && <AgreedPromises contactId={c.id} name={c.name} promises={c.promises} onChange={contact.reload} />}
 
       <section aria-labelledby="notes-title">
         <h2 id="notes-title">Notes</h2>
