@@ -9,12 +9,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.deps import CurrentUser, DbSession, OperatorUser, Paging
+from api.deps import CurrentUser, DbSession, OperatorUser, Paging, SettingsDep
 from api.errors import ERROR_RESPONSES
 from schemas.common import Page
 from schemas.followups import (
     AddToDraftIn,
     ApproveIn,
+    AssistantOut,
+    AssistantRequestOut,
     ContactBrief,
     DraftRequest,
     DraftResultOut,
@@ -26,6 +28,7 @@ from schemas.followups import (
     QueueHealthOut,
     RenderedOut,
     ReviewOut,
+    RewriteOut,
     SentenceIn,
     SentenceOut,
     SkippedOut,
@@ -36,7 +39,7 @@ from schemas.followups import (
     TemplatePatch,
     TransitionOut,
 )
-from services.followups import delivery, drafts, queue, templates, views, wording
+from services.followups import assistant, delivery, drafts, queue, templates, views, wording
 from services.followups.draft_facts import missing
 from services.models import Contact, FollowUp
 
@@ -238,6 +241,17 @@ async def review_next(
 
 
 @router.get(
+    "/assistant",
+    response_model=AssistantOut,
+    summary='Whether "Rewrite in my voice" is offered here, and the host it sends drafts to',
+)
+async def assistant_status(_user: CurrentUser, settings: SettingsDep) -> AssistantOut:
+    if not assistant.configured(settings):
+        return AssistantOut(available=False)
+    return AssistantOut(available=True, host=assistant.host_of(settings))
+
+
+@router.get(
     "/queue-health",
     response_model=QueueHealthOut,
     summary="Queue depth and the oldest due message (operators)",
@@ -276,6 +290,32 @@ async def edit_follow_up(
         db, owner=user, follow_up_id=follow_up_id, **data.model_dump(exclude_unset=True)
     )
     return await _one_out(db, follow_up)
+
+
+@router.get(
+    "/{follow_up_id}/assistant-request",
+    response_model=AssistantRequestOut,
+    summary='Exactly what "Rewrite in my voice" would send for this draft, and where',
+)
+async def assistant_request(
+    follow_up_id: uuid.UUID, user: CurrentUser, db: DbSession, settings: SettingsDep
+) -> AssistantRequestOut:
+    request = await assistant.request_for(
+        db, owner=user, follow_up_id=follow_up_id, settings=settings
+    )
+    return AssistantRequestOut(url=request.url, host=request.host, body=request.body)
+
+
+@router.post(
+    "/{follow_up_id}/rewrite",
+    response_model=RewriteOut,
+    summary="Rewrite this draft in my voice with the writing assistant (checked; not saved)",
+)
+async def rewrite(
+    follow_up_id: uuid.UUID, user: CurrentUser, db: DbSession, settings: SettingsDep
+) -> RewriteOut:
+    result = await assistant.rewrite(db, owner=user, follow_up_id=follow_up_id, settings=settings)
+    return RewriteOut(body=result.body, problem=result.problem)
 
 
 @router.post(

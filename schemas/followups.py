@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -64,6 +64,28 @@ class PreviewIn(BaseModel):
 class RenderedOut(BaseModel):
     subject: str
     body: str
+
+
+class AssistantOut(BaseModel):
+    """Whether "Rewrite in my voice" is offered, and where it sends drafts."""
+
+    available: bool
+    host: str = ""
+
+
+class AssistantRequestOut(BaseModel):
+    """Exactly what "Rewrite in my voice" would send for a draft, and where."""
+
+    url: str
+    host: str
+    body: dict[str, Any]
+
+
+class RewriteOut(BaseModel):
+    """The rewrite, checked; or (`body` empty) why the draft stays as it was."""
+
+    body: str
+    problem: str
 
 
 class SentenceIn(BaseModel):

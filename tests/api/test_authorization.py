@@ -529,6 +529,13 @@ ROUTES.update(
             OWNER_A(200), json={"subject": "Edited"}, prepare=_my_follow_up("scheduled")
         ),
         ("POST", f"{_F}/{{follow_up_id}}/approve"): Case(OWNER_A(200), prepare=_my_follow_up()),
+        # No writing assistant is set up here: 404 no_assistant for the owner too (the owner
+        # check with one set up is in tests/api/test_assistant.py).
+        ("GET", f"{_F}/assistant"): Case(SIGNED_IN(200)),
+        ("GET", f"{_F}/{{follow_up_id}}/assistant-request"): Case(
+            OWNER_A(404), prepare=_my_follow_up()
+        ),
+        ("POST", f"{_F}/{{follow_up_id}}/rewrite"): Case(OWNER_A(404), prepare=_my_follow_up()),
         ("POST", f"{_F}/{{follow_up_id}}/add"): Case(
             OWNER_A(200), json={"part": "topic", "text": "heat"}, prepare=_my_follow_up(mentions="")
         ),
