@@ -60,6 +60,12 @@ export interface FollowUp {
   missing: MissingFact[];
 }
 
+export interface AssistantBody {
+  messages: { role: string; content: string }[];
+  model?: string;
+  [key: string]: unknown;
+}
+
 export type FactPart = "topic" | "detail" | "promise" | "next_step";
 export interface MissingFact {
   part: FactPart;
@@ -167,6 +173,14 @@ export const followUps = {
     limit?: number;
     offset?: number;
   }) => request<Page<FollowUp>>("/follow-ups", { query }),
+  /** Whether "Rewrite in my voice" is offered, and the host drafts go to. */
+  assistant: () => request<{ available: boolean; host: string }>("/follow-ups/assistant"),
+  /** Exactly what the writing assistant would be sent for this draft. */
+  assistantRequest: (id: string) =>
+    request<{ url: string; host: string; body: AssistantBody }>(`${fu(id)}/assistant-request`),
+  /** The checked rewrite (not saved), or why there is none. */
+  rewrite: (id: string) =>
+    request<{ body: string; problem: string }>(`${fu(id)}/rewrite`, { method: "POST" }),
   /** Note something from the conversation and have the (generic) draft written again with it. */
   addToDraft: (id: string, fact: { part: FactPart; text: string; kind?: string | null }) =>
     request<FollowUp>(`${fu(id)}/add`, { method: "POST", body: fact }),

@@ -26,6 +26,7 @@ import { useReconnect } from "./useReconnect";
 import { useSwipe } from "./useSwipe";
 import { DraftText } from "./DraftText";
 import { GenericDraft } from "./GenericDraft";
+import { AssistantRewrite } from "./AssistantRewrite";
 import { useDraftEditor } from "./useDraftEditor";
 import "../../people.css";
 import "../../followups.css";
@@ -81,6 +82,8 @@ export default function ReviewQueue({ query }: ScreenProps) {
   const [busy, setBusy] = useState<string | null>(null);
   const [lastDone, setLastDone] = useState<string>("");
   const [events, setEvents] = useState<Record<string, string>>({});
+  // The writing assistant's host, when the server has one ("Rewrite in my voice").
+  const [assistantHost, setAssistantHost] = useState<string | null>(null);
   const [sendLater, setSendLater] = useState("");
   // An approval refused because the draft still says [link]: shown at its field, for that draft.
   const [refused, setRefused] = useState<{ id: string; error: ApiError } | null>(null);
@@ -108,6 +111,10 @@ export default function ReviewQueue({ query }: ScreenProps) {
   function loadAll() {
     metAtCache = null; // contacts may have been added since the last visit
     reload(0);
+    followUps.assistant().then(
+      (a) => setAssistantHost(a.available ? a.host : null),
+      () => undefined, // no button is the safe default
+    );
     api.myEvents().then(
       (page) => setEvents(Object.fromEntries(page.items.map((e) => [e.id, e.name]))),
       () => undefined, // "where we met" is a nicety
@@ -268,14 +275,18 @@ export default function ReviewQueue({ query }: ScreenProps) {
   const filterParams = new URLSearchParams(eventId ? { event: eventId } : {});
   if (!generic) filterParams.set("generic", "1");
   const filterHref = `/follow-ups/review${filterParams.size ? `?${filterParams}` : ""}`;
+  const filterLink = (
+    <p class="review-filter">
+      <a href={filterHref}>{generic ? "Show all drafts" : "Only generic drafts"}</a>
+    </p>
+  );
+  // In the generic view the way back sits under the title; otherwise the link waits at the end.
   const heading = (
     <>
       <h1 tabIndex={-1} class="review-title">
         {generic ? "Review generic drafts" : "Review follow-ups"}
       </h1>
-      <p class="review-filter">
-        <a href={filterHref}>{generic ? "Show all drafts" : "Only generic drafts"}</a>
-      </p>
+      {generic && filterLink}
     </>
   );
 
@@ -355,6 +366,9 @@ export default function ReviewQueue({ query }: ScreenProps) {
           subjectRef={subjectRef}
           bodyRef={bodyRef}
         />
+        {assistantHost && (
+          <AssistantRewrite key={item.id} item={item} host={assistantHost} beforeAsking={editor.flush} onUse={editor.setBody} />
+        )}
         {item.generic && <GenericDraft key={item.id} item={item} beforeAdding={editor.flush} onAdded={added} />}
       </article>
 
@@ -415,6 +429,7 @@ export default function ReviewQueue({ query }: ScreenProps) {
         <kbd>C</kbd> channel · <kbd>J</kbd>/<kbd>K</kbd> next/previous. On a phone, swipe the
         card right to approve, left to skip.
       </p>
+      {!generic && filterLink}
     </section>
   );
 }
