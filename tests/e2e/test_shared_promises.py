@@ -43,9 +43,10 @@ def test_a_shares_a_promise_b_sees_it_and_ticks_it_done_a_sees_it_done(
 
         # A shares the promise from B's contact page.
         a.goto(live_server.url(f"/contacts/{b_as_a_holds['id']}"))
-        agreed_a = a.get_by_role("region", name="What we agreed")
         b_first = b_as_a_holds["name"].split()[0]
-        agreed_a.get_by_role("button", name=f"Share with {b_first}").click()
+        promises_a = a.get_by_role("region", name="Promises")
+        promises_a.get_by_role("button", name=f"Share with {b_first}").click()
+        agreed_a = a.get_by_role("region", name="What we agreed")
         expect(agreed_a.get_by_text("You will send")).to_contain_text("the slides")
 
         # B sees it on A's page, in B's words, and ticks it done.
