@@ -141,7 +141,11 @@ async def preview_template(data: PreviewIn, user: CurrentUser, db: DbSession) ->
 )
 async def sentence(data: SentenceIn, _user: CurrentUser) -> SentenceOut:
     said = wording.sentence_preview(
-        part=data.part, text=data.text, kind=data.kind.value if data.kind else None, link=data.link
+        part=data.part,
+        text=data.text,
+        kind=data.kind.value if data.kind else None,
+        link=data.link,
+        choice=wording.stable_choice(str(data.contact_id)) if data.contact_id else 0,
     )
     return SentenceOut(sentence=said.sentence, note=said.note)
 

@@ -96,6 +96,9 @@ class SentenceIn(BaseModel):
     text: str = Field(max_length=1000)
     kind: DetailKind | None = None
     link: str = Field(default="", max_length=2000)
+    contact_id: uuid.UUID | None = Field(
+        default=None, description="Whose note: their draft's own phrasing is shown"
+    )
 
 
 class SentenceOut(BaseModel):

@@ -263,6 +263,8 @@ export interface SentenceInput {
   text: string;
   kind?: string | null;
   link?: string;
+  /** Whose note: the phrasing of that contact's draft. */
+  contact_id?: string;
 }
 export interface Sentence {
   sentence: string;

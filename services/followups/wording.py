@@ -464,9 +464,13 @@ class Preview:
     note: str = ""
 
 
-def sentence_preview(*, part: str, text: str, kind: str | None = None, link: str = "") -> Preview:
+def sentence_preview(
+    *, part: str, text: str, kind: str | None = None, link: str = "", choice: int = 0
+) -> Preview:
     """The sentence the default draft makes of one part of a note as it is typed: a personal
-    detail (with its kind), a topic, a promise or a next step."""
+    detail (with its kind), a topic, a promise or a next step; `choice` is the contact's own
+    (`stable_choice` of its id), which its draft uses unless another draft of the same run
+    already took that number."""
     if not _clean(text):
         return Preview(sentence="")
     if part == "detail":
@@ -477,13 +481,13 @@ def sentence_preview(*, part: str, text: str, kind: str | None = None, link: str
                 else "Birthdays go to your reminders, not to the draft."
             )
             return Preview(sentence="", note=why)
-        return Preview(sentence="P.S. " + detail_sentence(kind or "", text))
+        return Preview(sentence="P.S. " + detail_sentence(kind or "", text, choice=choice))
     if part == "topic":
-        return Preview(sentence=topic_sentence(text, choice=0))
+        return Preview(sentence=topic_sentence(text, choice=choice))
     if part == "next_step":
-        return Preview(sentence=next_step_sentence(text, choice=0, names=frozenset()))
+        return Preview(sentence=next_step_sentence(text, choice=choice, names=frozenset()))
     # A promise: a thing to send gets its link; anything else is named.
     thing = as_resource(text)
     if thing:
-        return Preview(sentence=resource_sentence(thing, link, choice=0))
-    return Preview(sentence=promise_sentence(text, link, choice=0, names=frozenset()))
+        return Preview(sentence=resource_sentence(thing, link, choice=choice))
+    return Preview(sentence=promise_sentence(text, link, choice=choice, names=frozenset()))

@@ -349,3 +349,32 @@ async def test_a_draft_rewritten_by_hand_is_not_called_generic_nor_written_again
 
     assert edited.json()["generic"] is False
     assert again.status_code == 409 and again.json()["error"] == "follow_up_written_by_hand"
+
+
+async def test_the_live_sentence_for_a_contact_is_the_one_their_draft_says(
+    db: AsyncSession, make_client: ClientFactory
+) -> None:
+    owner = await factories.user(db)
+    client = await make_client(owner)
+    for n in range(6):  # several contacts: their phrasings differ, each matches its own draft
+        contact = await factories.met_contact(db, owner=owner, name=f"Sam {n}", email="s@x.org")
+        await factories.note(
+            db,
+            owner=owner,
+            contact_id=contact.id,
+            personal_details=[{"kind": "trip", "text": "Going to Lagos in May"}],
+        )
+        await db.commit()
+        said = await client.post(
+            f"{API}/follow-up-templates/sentence",
+            json={
+                "part": "detail",
+                "kind": "trip",
+                "text": "Going to Lagos in May",
+                "contact_id": str(contact.id),
+            },
+        )
+        await client.post(f"{API}/follow-ups/drafts", json={"contact_ids": [str(contact.id)]})
+        drafted = (await client.get(f"{API}/follow-ups", params={"limit": 50})).json()["items"]
+        (draft,) = [d for d in drafted if d["contact"]["id"] == str(contact.id)]
+        assert said.json()["sentence"] in draft["body"]

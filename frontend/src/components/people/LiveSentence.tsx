@@ -9,7 +9,7 @@ const PAUSE_MS = 300;
 
 export function LiveSentence({ input, id }: { input: SentenceInput; id?: string }) {
   const [said, setSaid] = useState<{ sentence: string; note: string }>({ sentence: "", note: "" });
-  const { part, text, kind, link } = input;
+  const { part, text, kind, link, contact_id } = input;
 
   useEffect(() => {
     if (!text.trim()) {
@@ -19,7 +19,7 @@ export function LiveSentence({ input, id }: { input: SentenceInput; id?: string 
     let current = true;
     const timer = window.setTimeout(() => {
       templates
-        .sentence({ part, text, kind: kind ?? null, link: link ?? "" })
+        .sentence({ part, text, kind: kind ?? null, link: link ?? "", contact_id })
         .then((answer) => current && setSaid(answer))
         .catch(() => current && setSaid({ sentence: "", note: "" }));
     }, PAUSE_MS);
@@ -27,7 +27,7 @@ export function LiveSentence({ input, id }: { input: SentenceInput; id?: string 
       current = false;
       window.clearTimeout(timer);
     };
-  }, [part, text, kind, link]);
+  }, [part, text, kind, link, contact_id]);
 
   if (!said.sentence && !said.note) return null;
   return (

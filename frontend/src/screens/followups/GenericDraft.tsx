@@ -93,7 +93,7 @@ export function GenericDraft({ item, beforeAdding, onAdded }: Props) {
           <div class="field">
             <label for="generic-text">{choice.label[0].toUpperCase() + choice.label.slice(1)}</label>
             <input id="generic-text" value={text} maxLength={500} placeholder={HINTS[part]} onInput={(e) => setText(e.currentTarget.value)} />
-            <LiveSentence input={{ part, text, kind: part === "detail" ? kind : null }} />
+            <LiveSentence input={{ part, text, kind: part === "detail" ? kind : null, contact_id: item.contact.id }} />
           </div>
           <ErrorBox error={error} />
           <Button type="submit" busy={busy} busyLabel="Adding…" disabled={!text.trim()}>
