@@ -9,21 +9,28 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.deps import CurrentUser, DbSession, OperatorUser, Paging
+from api.deps import CurrentUser, DbSession, OperatorUser, Paging, SettingsDep
 from api.errors import ERROR_RESPONSES
 from schemas.common import Page
 from schemas.followups import (
+    AddToDraftIn,
     ApproveIn,
+    AssistantOut,
+    AssistantRequestOut,
     ContactBrief,
     DraftRequest,
     DraftResultOut,
     FollowUpOut,
     FollowUpPatch,
+    MissingFactOut,
     PlaceholderOut,
     PreviewIn,
     QueueHealthOut,
     RenderedOut,
     ReviewOut,
+    RewriteOut,
+    SentenceIn,
+    SentenceOut,
     SkippedOut,
     SnoozeIn,
     StatusName,
@@ -32,7 +39,8 @@ from schemas.followups import (
     TemplatePatch,
     TransitionOut,
 )
-from services.followups import delivery, drafts, queue, templates, views
+from services.followups import assistant, delivery, drafts, queue, templates, views, wording
+from services.followups.draft_facts import missing
 from services.models import Contact, FollowUp
 
 templates_router = APIRouter(
@@ -71,6 +79,11 @@ def follow_up_out(follow_up: FollowUp, contact: Contact) -> FollowUpOut:
             "status_changed_at": follow_up.status_changed_at,
             "created_at": follow_up.created_at,
             "handover_url": queue.handover_url(follow_up, contact),
+            "generic": follow_up.mentions == "",
+            "missing": [
+                MissingFactOut(part=fact.name, label=fact.label)
+                for fact in missing(follow_up.mentions)
+            ],
         }
     )
 
@@ -119,6 +132,22 @@ async def preview_template(data: PreviewIn, user: CurrentUser, db: DbSession) ->
         db, owner=user, contact_id=data.contact_id, subject=subject, body=body
     )
     return RenderedOut(subject=rendered.subject, body=rendered.body)
+
+
+@templates_router.post(
+    "/sentence",
+    response_model=SentenceOut,
+    summary="The sentence the default draft makes of a part of a note, as it is typed",
+)
+async def sentence(data: SentenceIn, _user: CurrentUser) -> SentenceOut:
+    said = wording.sentence_preview(
+        part=data.part,
+        text=data.text,
+        kind=data.kind.value if data.kind else None,
+        link=data.link,
+        choice=wording.stable_choice(str(data.contact_id)) if data.contact_id else 0,
+    )
+    return SentenceOut(sentence=said.sentence, note=said.note)
 
 
 @templates_router.patch("/{template_id}", response_model=TemplateOut, summary="Edit a template")
@@ -174,9 +203,18 @@ async def list_follow_ups(
     paging: Paging,
     status_: Annotated[StatusName | None, Query(alias="status")] = None,
     event_id: uuid.UUID | None = None,
+    generic: Annotated[
+        bool, Query(description="Only drafts that mention nothing of the conversation")
+    ] = False,
 ) -> Page[FollowUpOut]:
     items, total = await views.list_follow_ups(
-        db, owner=user, status=status_, event_id=event_id, limit=paging.limit, offset=paging.offset
+        db,
+        owner=user,
+        status=status_,
+        event_id=event_id,
+        generic=generic,
+        limit=paging.limit,
+        offset=paging.offset,
     )
     contacts = await views.contacts_of(db, follow_ups=items)
     return Page(
@@ -189,9 +227,14 @@ async def list_follow_ups(
 
 @router.get("/review", response_model=ReviewOut, summary='The next draft to review ("7 of 23")')
 async def review_next(
-    user: CurrentUser, db: DbSession, event_id: uuid.UUID | None = None
+    user: CurrentUser,
+    db: DbSession,
+    event_id: uuid.UUID | None = None,
+    generic: Annotated[
+        bool, Query(description="Only drafts that mention nothing of the conversation")
+    ] = False,
 ) -> ReviewOut:
-    slot = await views.review_next(db, owner=user, event_id=event_id)
+    slot = await views.review_next(db, owner=user, event_id=event_id, generic=generic)
     return ReviewOut(
         item=await _one_out(db, slot.item) if slot.item else None,
         position=slot.position,
@@ -199,6 +242,17 @@ async def review_next(
         remaining=slot.remaining,
         snoozed=slot.snoozed,
     )
+
+
+@router.get(
+    "/assistant",
+    response_model=AssistantOut,
+    summary='Whether "Rewrite in my voice" is offered here, and the host it sends drafts to',
+)
+async def assistant_status(_user: CurrentUser, settings: SettingsDep) -> AssistantOut:
+    if not assistant.configured(settings):
+        return AssistantOut(available=False)
+    return AssistantOut(available=True, host=assistant.host_of(settings))
 
 
 @router.get(
@@ -238,6 +292,46 @@ async def edit_follow_up(
 ) -> FollowUpOut:
     follow_up = await queue.edit(
         db, owner=user, follow_up_id=follow_up_id, **data.model_dump(exclude_unset=True)
+    )
+    return await _one_out(db, follow_up)
+
+
+@router.get(
+    "/{follow_up_id}/assistant-request",
+    response_model=AssistantRequestOut,
+    summary='Exactly what "Rewrite in my voice" would send for this draft, and where',
+)
+async def assistant_request(
+    follow_up_id: uuid.UUID, user: CurrentUser, db: DbSession, settings: SettingsDep
+) -> AssistantRequestOut:
+    request = await assistant.request_for(
+        db, owner=user, follow_up_id=follow_up_id, settings=settings
+    )
+    return AssistantRequestOut(url=request.url, host=request.host, body=request.body)
+
+
+@router.post(
+    "/{follow_up_id}/rewrite",
+    response_model=RewriteOut,
+    summary="Rewrite this draft in my voice with the writing assistant (checked; not saved)",
+)
+async def rewrite(
+    follow_up_id: uuid.UUID, user: CurrentUser, db: DbSession, settings: SettingsDep
+) -> RewriteOut:
+    result = await assistant.rewrite(db, owner=user, follow_up_id=follow_up_id, settings=settings)
+    return RewriteOut(body=result.body, problem=result.problem)
+
+
+@router.post(
+    "/{follow_up_id}/add",
+    response_model=FollowUpOut,
+    summary="Note a topic, detail, promise or next step and write the draft again with it",
+)
+async def add_to_draft(
+    follow_up_id: uuid.UUID, data: AddToDraftIn, user: CurrentUser, db: DbSession
+) -> FollowUpOut:
+    follow_up = await queue.add_to_draft(
+        db, owner=user, follow_up_id=follow_up_id, part=data.part, text=data.text, kind=data.kind
     )
     return await _one_out(db, follow_up)
 

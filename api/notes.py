@@ -11,14 +11,19 @@ from api.deps import CurrentUser, DbSession, Paging
 from api.errors import ERROR_RESPONSES
 from schemas.common import Page
 from schemas.notes import (
+    AgreedListOut,
+    AgreedOut,
+    DoneIn,
     NoteIn,
     NoteOut,
     NotePatch,
     PromiseListItem,
     PromiseOut,
     PromisePatch,
+    SharedIn,
+    TickedOut,
 )
-from services.people import notes
+from services.people import notes, shared_promises
 
 router = APIRouter(tags=["notes"], responses=ERROR_RESPONSES)
 
@@ -116,3 +121,57 @@ async def patch_promise(
 ) -> PromiseOut:
     promise = await notes.update_promise(db, user=user, promise_id=promise_id, data=data)
     return PromiseOut.model_validate(promise, from_attributes=True)
+
+
+# --- Promises shared with the person they were made to ---------------------------------------
+
+
+def _agreed_out(agreed: shared_promises.Agreed) -> AgreedOut:
+    p = agreed.promise
+    return AgreedOut(
+        id=p.id,
+        mine=agreed.mine,
+        sentence=agreed.sentence,
+        text=p.text,
+        link=p.link,
+        due_on=p.due_on,
+        done=p.done,
+        done_at=p.done_at,
+        done_by_other=agreed.done_by_other,
+    )
+
+
+@router.get(
+    "/contacts/{contact_id}/agreed",
+    response_model=AgreedListOut,
+    summary="The promises shared between me and this contact, both ways",
+)
+async def agreed(contact_id: uuid.UUID, user: CurrentUser, db: DbSession) -> AgreedListOut:
+    is_mutual, items = await shared_promises.agreed_with(db, user=user, contact_id=contact_id)
+    return AgreedListOut(mutual=is_mutual, items=[_agreed_out(a) for a in items])
+
+
+@router.put(
+    "/promises/{promise_id}/shared",
+    response_model=PromiseOut,
+    summary="Share my promise with the person I made it to (both hold each other's card), or not",
+)
+async def share_promise(
+    promise_id: uuid.UUID, data: SharedIn, user: CurrentUser, db: DbSession
+) -> PromiseOut:
+    promise = await shared_promises.set_shared(
+        db, user=user, promise_id=promise_id, shared=data.shared
+    )
+    return PromiseOut.model_validate(promise, from_attributes=True)
+
+
+@router.put(
+    "/promises/{promise_id}/done",
+    response_model=TickedOut,
+    summary="Tick a promise shared between us done (or not), from either side: closed for both",
+)
+async def tick_shared_promise(
+    promise_id: uuid.UUID, data: DoneIn, user: CurrentUser, db: DbSession
+) -> TickedOut:
+    promise = await shared_promises.set_done(db, user=user, promise_id=promise_id, done=data.done)
+    return TickedOut(id=promise.id, done=promise.done, done_at=promise.done_at)

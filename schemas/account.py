@@ -23,6 +23,10 @@ class AccountExport(BaseModel):
     pitches: Rows
     look_for: Rows = Field(description="My look-for list: people, companies, topics")
     contacts: Rows = Field(description="Each with its notes (topics, details, promises)")
+    promises_made_to_me: Rows = Field(
+        default_factory=list,
+        description="Promises others shared with me, with my contact of who made them",
+    )
     note_conflicts: Rows = Field(description="Copies kept when two devices edited one note")
     follow_ups: Rows = Field(description="Each with its history of states")
     templates: Rows

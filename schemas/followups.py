@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
 from schemas.common import Input, OneLine, OrmModel, SubjectLine, TemplateName
+from services.models.notes import DetailKind
 
 TemplateKindName = Literal["resource", "conversation", "meet_again", "introduction", "custom"]
 ChannelName = Literal["email", "linkedin", "phone", "other"]
@@ -65,6 +66,48 @@ class RenderedOut(BaseModel):
     body: str
 
 
+class AssistantOut(BaseModel):
+    """Whether "Rewrite in my voice" is offered, and where it sends drafts."""
+
+    available: bool
+    host: str = ""
+
+
+class AssistantRequestOut(BaseModel):
+    """Exactly what "Rewrite in my voice" would send for a draft, and where."""
+
+    url: str
+    host: str
+    body: dict[str, Any]
+
+
+class RewriteOut(BaseModel):
+    """The rewrite, checked; or (`body` empty) why the draft stays as it was."""
+
+    body: str
+    problem: str
+
+
+class SentenceIn(Input):
+    """One part of a note as it is being typed: a personal detail (with its kind), a topic,
+    a promise (with its link) or a next step."""
+
+    part: Literal["detail", "topic", "promise", "next_step"]
+    text: str = Field(max_length=1000)
+    kind: DetailKind | None = None
+    link: str = Field(default="", max_length=2000)
+    contact_id: uuid.UUID | None = Field(
+        default=None, description="Whose note: their draft's own phrasing is shown"
+    )
+
+
+class SentenceOut(BaseModel):
+    """The sentence the default draft makes of it ("" for none), and why there is none."""
+
+    sentence: str
+    note: str = ""
+
+
 class DraftRequest(Input):
     """Draft for my contacts from an event, for the contacts listed, or (`scope` "all") for all
     my contacts, those met at no event (typed in, scanned from a vCard, imported) included."""
@@ -105,6 +148,21 @@ class ContactBrief(BaseModel):
     phone: str
 
 
+class MissingFactOut(BaseModel):
+    """A kind of fact a generic draft lacks: `part` to send back when adding one."""
+
+    part: str
+    label: str
+
+
+class AddToDraftIn(BaseModel):
+    """Something from the conversation to note and to write into a generic draft."""
+
+    part: Literal["topic", "detail", "promise", "next_step"]
+    text: str = Field(min_length=1, max_length=500)
+    kind: DetailKind | None = Field(default=None, description="For a personal detail")
+
+
 class FollowUpOut(OrmModel):
     id: uuid.UUID
     contact: ContactBrief
@@ -128,6 +186,12 @@ class FollowUpOut(OrmModel):
     created_at: datetime
     handover_url: str | None = Field(
         description="Manual channels: the profile or tel: link to open after copying the text"
+    )
+    generic: bool = Field(
+        default=False, description="A draft that mentions nothing of the conversation"
+    )
+    missing: list[MissingFactOut] = Field(
+        default_factory=list, description="What a generic draft could mention, to add one"
     )
 
 

@@ -82,6 +82,42 @@ class PromiseOut(BaseModel):
     due_on: date | None
     done: bool
     done_at: datetime | None
+    shared_at: datetime | None = Field(
+        default=None, description="When I shared it with the person I made it to (or null)"
+    )
+
+
+class SharedIn(BaseModel):
+    shared: bool
+
+
+class DoneIn(BaseModel):
+    done: bool
+
+
+class AgreedOut(BaseModel):
+    """A promise shared between me and a contact, as I see it."""
+
+    id: uuid.UUID
+    mine: bool = Field(description="I made it (else they made it to me)")
+    sentence: str = Field(description='"Ada will send you the slides by Friday 11 December"')
+    text: str
+    link: str | None
+    due_on: date | None
+    done: bool
+    done_at: datetime | None
+    done_by_other: bool = Field(description="Ticked done by the other side")
+
+
+class TickedOut(BaseModel):
+    id: uuid.UUID
+    done: bool
+    done_at: datetime | None
+
+
+class AgreedListOut(BaseModel):
+    mutual: bool = Field(description="We hold each other's card: promises can be shared")
+    items: list[AgreedOut]
 
 
 class NoteOut(BaseModel):

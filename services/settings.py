@@ -64,6 +64,15 @@ class Settings(BaseSettings):
     operator_emails: str = Field(
         default="", description="Comma-separated emails of the server's operators"
     )
+    # The optional writing assistant ("Rewrite in my voice"): an OpenAI-compatible endpoint.
+    assistant_url: str | None = Field(
+        default=None,
+        description="Base URL of a chat-completions API, e.g. http://127.0.0.1:8080/v1",
+    )
+    assistant_model: str = ""
+    assistant_key: SecretStr | None = None
+    assistant_timeout_seconds: float = 30.0
+    assistant_stream: bool = False
     default_phone_region: str | None = Field(
         default=None, description="ISO country code for phone numbers typed without +, e.g. DE"
     )

@@ -48,7 +48,7 @@ export interface CardSettingsInput {
 
 export type Warmth = "hot" | "warm" | "cold";
 export type Channel = "email" | "linkedin" | "phone" | "other";
-export type DetailKind = "family" | "hobby" | "trip" | "milestone" | "birthday";
+export type DetailKind = "family" | "hobby" | "trip" | "milestone" | "birthday" | "health";
 export type ContactSort = "met" | "warmth" | "name";
 export type OnDuplicate = "offer" | "create" | "merge";
 
@@ -99,6 +99,22 @@ export interface Promise_ {
   due_on: string | null;
   done: boolean;
   done_at: string | null;
+  /** When I shared it with the person I made it to (or null). */
+  shared_at?: string | null;
+}
+
+/** A promise shared between me and a contact, as I see it (see services/people/shared_promises.py). */
+export interface Agreed {
+  id: string;
+  mine: boolean;
+  /** "Ada will send you the slides by Friday 11 December" */
+  sentence: string;
+  text: string;
+  link: string | null;
+  due_on: string | null;
+  done: boolean;
+  done_at: string | null;
+  done_by_other: boolean;
 }
 
 export interface PromiseInput {
@@ -366,6 +382,16 @@ export const people = {
   promises: (includeDone = false) =>
     request<Page<PromiseListItem>>("/promises", {
       query: { include_done: includeDone ? "true" : "", limit: 200 },
+    }),
+  agreed: (contactId: string) =>
+    request<{ mutual: boolean; items: Agreed[] }>(`/contacts/${encodeURIComponent(contactId)}/agreed`),
+  sharePromise: (id: string, shared: boolean) =>
+    request<Promise_>(`/promises/${encodeURIComponent(id)}/shared`, { method: "PUT", body: { shared } }),
+  /** Either side of a shared promise: closed for both. */
+  tickShared: (id: string, done: boolean) =>
+    request<{ id: string; done: boolean }>(`/promises/${encodeURIComponent(id)}/done`, {
+      method: "PUT",
+      body: { done },
     }),
   setPromiseDone: (id: string, done: boolean) =>
     request<Promise_>(`/promises/${encodeURIComponent(id)}`, { method: "PATCH", body: { done } }),

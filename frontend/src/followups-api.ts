@@ -55,6 +55,21 @@ export interface FollowUp {
   created_at: string;
   /** Manual channels: the profile or tel: link to open after copying the text. */
   handover_url: string | null;
+  /** A draft that mentions nothing of the conversation, and what it could mention. */
+  generic: boolean;
+  missing: MissingFact[];
+}
+
+export interface AssistantBody {
+  messages: { role: string; content: string }[];
+  model?: string;
+  [key: string]: unknown;
+}
+
+export type FactPart = "topic" | "detail" | "promise" | "next_step";
+export interface MissingFact {
+  part: FactPart;
+  label: string;
 }
 
 export interface ReviewSlot {
@@ -147,10 +162,28 @@ const tpl = (id: string) => `/follow-up-templates/${encodeURIComponent(id)}`;
 
 export const followUps = {
   // ---- reads ----
-  review: (eventId?: string | null) =>
-    request<ReviewSlot>("/follow-ups/review", { query: { event_id: eventId } }),
-  list: (query: { status?: FollowUpStatus; event_id?: string; limit?: number; offset?: number }) =>
-    request<Page<FollowUp>>("/follow-ups", { query }),
+  review: (eventId?: string | null, generic = false) =>
+    request<ReviewSlot>("/follow-ups/review", {
+      query: { event_id: eventId, generic: generic ? "true" : undefined },
+    }),
+  list: (query: {
+    status?: FollowUpStatus;
+    event_id?: string;
+    generic?: "true";
+    limit?: number;
+    offset?: number;
+  }) => request<Page<FollowUp>>("/follow-ups", { query }),
+  /** Whether "Rewrite in my voice" is offered, and the host drafts go to. */
+  assistant: () => request<{ available: boolean; host: string }>("/follow-ups/assistant"),
+  /** Exactly what the writing assistant would be sent for this draft. */
+  assistantRequest: (id: string) =>
+    request<{ url: string; host: string; body: AssistantBody }>(`${fu(id)}/assistant-request`),
+  /** The checked rewrite (not saved), or why there is none. */
+  rewrite: (id: string) =>
+    request<{ body: string; problem: string }>(`${fu(id)}/rewrite`, { method: "POST" }),
+  /** Note something from the conversation and have the (generic) draft written again with it. */
+  addToDraft: (id: string, fact: { part: FactPart; text: string; kind?: string | null }) =>
+    request<FollowUp>(`${fu(id)}/add`, { method: "POST", body: fact }),
   get: (id: string) => request<FollowUp>(fu(id)),
 
   // ---- writes (one function each: outbox-ready) ----
@@ -224,7 +257,24 @@ export const reviewActions = {
     ),
 };
 
+/** A part of a note as it is typed, and the sentence the default draft makes of it. */
+export interface SentenceInput {
+  part: "detail" | "topic" | "promise" | "next_step";
+  text: string;
+  kind?: string | null;
+  link?: string;
+  /** Whose note: the phrasing of that contact's draft. */
+  contact_id?: string;
+}
+export interface Sentence {
+  sentence: string;
+  /** Why there is no sentence (a health detail, a birthday). */
+  note: string;
+}
+
 export const templates = {
+  sentence: (input: SentenceInput) =>
+    request<Sentence>("/follow-up-templates/sentence", { method: "POST", body: input }),
   list: () => request<Template[]>("/follow-up-templates"),
   placeholders: () => request<Placeholder[]>("/follow-up-templates/placeholders"),
   preview: (contactId: string, subject: string, body: string) =>

@@ -44,6 +44,7 @@ from services.models import (
     Promise,
     User,
 )
+from services.people import shared_promises
 
 FORMAT_VERSION = 1
 # Columns never exported: whose row it is (the account itself), secrets, worker bookkeeping.
@@ -116,7 +117,12 @@ async def _contacts(session: AsyncSession, *, user_id: uuid.UUID) -> list[dict[s
     for promise in await _all(
         session, Promise, Promise.owner_id == user_id, order=Promise.created_at
     ):
-        parts[promise.note_id]["promises"].append(row(promise, leave_out={"note_id", "contact_id"}))
+        parts[promise.note_id]["promises"].append(
+            {
+                **row(promise, leave_out={"note_id", "contact_id", "done_by_id"}),
+                "done_by_them": promise.done_by_id is not None,
+            }
+        )
     by_contact: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
     for note in notes:
         by_contact[note.contact_id].append(
@@ -241,6 +247,14 @@ async def export_account(session: AsyncSession, *, user: User) -> dict[str, Any]
             )
         ],
         "contacts": await _contacts(session, user_id=uid),
+        "promises_made_to_me": [
+            {
+                "contact_id": str(contact.id),
+                "from": contact.name,
+                **row(promise, leave_out={"id", "note_id", "contact_id", "owner_id", "done_by_id"}),
+            }
+            for promise, contact in await shared_promises.made_to(session, user=user)
+        ],
         "note_conflicts": [
             row(c) for c in await _all(session, NoteConflict, NoteConflict.owner_id == uid)
         ],

@@ -37,6 +37,8 @@ class Known:
 
     topic: str = ""
     personal_detail: str = ""
+    # Its kind (family, trip, hobby, milestone): it shapes the detail's sentence.
+    detail_kind: str = ""
     promise: str = ""
     # Which promise that is (a draft written to keep it marks it done once sent), and its link.
     promise_id: uuid.UUID | None = None
@@ -47,6 +49,55 @@ class Known:
     next_step: str = ""
     note_channel: str | None = None
     extra_topics: list[str] = field(default_factory=list)
+
+
+# Kinds of personal detail that never reach a draft by themselves: health is private, and a
+# birthday has its own reminder.
+NEVER_DRAFTED = frozenset({DetailKind.health, DetailKind.birthday})
+
+
+@dataclass(frozen=True)
+class FactKind:
+    """A kind of thing from the conversation that a draft can mention: the specificity check
+    looks for at least one. Add a kind here (and its placeholders) and the review queue knows
+    it."""
+
+    name: str
+    # What to add, in the user's words ("a topic you talked about").
+    label: str
+    # The placeholders that carry it into a message.
+    placeholders: tuple[str, ...]
+
+    def known(self, known: Known) -> bool:
+        """Whether my notes hold this fact for the contact."""
+        return any(
+            getattr(known, field, "") for field in self.placeholders if hasattr(known, field)
+        )
+
+
+FACT_KINDS: list[FactKind] = [
+    FactKind("topic", "a topic you talked about", ("topic", "topic_sentence", "pick_up")),
+    FactKind("detail", "a personal detail", ("personal_detail", "personal_sentence")),
+    FactKind("promise", "a promise", ("promise", "resource", "link", "promise_sentence")),
+    FactKind("next_step", "a next step", ("next_step", "next_step_sentence")),
+]
+
+
+def missing(mentions: str | None) -> list[FactKind]:
+    """What a generic draft (one that mentions nothing of the conversation: `mentions` is "")
+    lacks; nothing for a draft that mentions something or was written by hand (None)."""
+    return list(FACT_KINDS) if mentions == "" else []
+
+
+def mentioned(known: Known | None, used: AbstractSet[str]) -> list[str]:
+    """The kinds of fact a message rendered with placeholders `used` mentions."""
+    if known is None:
+        return []
+    return [
+        kind.name
+        for kind in FACT_KINDS
+        if kind.known(known) and any(name in used for name in kind.placeholders)
+    ]
 
 
 # A promise starting with one of these is a thing to send; the verb goes, the thing stays.
@@ -125,20 +176,21 @@ async def what_we_know(
         else:
             entry.extra_topics.append(topic)
     details = await session.execute(
-        select(PersonalDetail.contact_id, PersonalDetail.text)
+        select(PersonalDetail.contact_id, PersonalDetail.kind, PersonalDetail.text)
         .join(Note, Note.id == PersonalDetail.note_id)
         .where(
             PersonalDetail.owner_id == owner_id,
             PersonalDetail.contact_id.in_(contacts),
-            PersonalDetail.kind != DetailKind.birthday,
+            # Health stays out of drafts; birthdays have their reminders.
+            PersonalDetail.kind.not_in(list(NEVER_DRAFTED)),
             PersonalDetail.text != "",
         )
         .order_by(Note.created_at.desc())
     )
-    for contact_id, text in details:
+    for contact_id, kind, text in details:
         entry = of(contact_id)
         if not entry.personal_detail:
-            entry.personal_detail = text.strip()
+            entry.personal_detail, entry.detail_kind = text.strip(), kind
     promises = await session.execute(
         select(
             Promise.contact_id,
@@ -273,12 +325,17 @@ def mid_sentence(text: str, names: AbstractSet[str]) -> str:
     return text[0].lower() + text[1:]
 
 
+def names_in_notes(known: Known) -> set[str]:
+    """Words my notes write with a capital mid-sentence ("intro to Jonas"): names."""
+    notes = (known.topic, known.personal_detail, known.promise, known.next_step)
+    return _inner_capitals((*notes, *known.extra_topics))
+
+
 def mid_sentence_forms(
     values: dict[str, str], known: Known | None, names: AbstractSet[str]
 ) -> dict[str, str]:
     """For each note placeholder, the form its value takes mid-sentence (see `mid_sentence`);
     `names` are the capitalised words of names we know, the notes' own names added here."""
     if known is not None:
-        notes = (known.topic, known.personal_detail, known.promise, known.next_step)
-        names = names | _inner_capitals((*notes, *known.extra_topics))
+        names = names | names_in_notes(known)
     return {name: mid_sentence(values[name], names) for name in NOTE_PLACEHOLDERS if values[name]}

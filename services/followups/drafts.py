@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, cast
@@ -24,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from services.db import unit_of_work, upsert_insert, utcnow
 from services.errors import Invalid, NotFound
 from services.events import access
-from services.followups import templates
+from services.followups import templates, wording
 from services.followups.draft_facts import (
     CONTACT_COLUMNS,
     ContactFacts,
@@ -32,8 +33,10 @@ from services.followups.draft_facts import (
     best_channel,
     best_kind,
     can_reach,
+    mentioned,
     mid_sentence_forms,
     name_words,
+    names_in_notes,
     what_we_know,
 )
 from services.models import (
@@ -114,6 +117,7 @@ class Filled:
 
     values: dict[str, str]
     mid_sentence: dict[str, str]
+    known: Known | None = None
 
     def render(self, template: templates.CompiledTemplate) -> templates.Rendered:
         """The template filled in for this contact."""
@@ -121,17 +125,44 @@ class Filled:
 
 
 def values_for(
-    contact: ContactFacts, known: Known | None, *, event_name: str, sender: Sender
+    contact: ContactFacts,
+    known: Known | None,
+    *,
+    event_name: str,
+    sender: Sender,
+    choice: int | None = None,
 ) -> Filled:
-    """The placeholder values for one contact."""
+    """The placeholder values for one contact; `choice` picks the phrasings (by default, the
+    contact's own stable one: see `wording.spread_choices`)."""
     facts = known or Known()
     met = contact.met_at.astimezone(sender.zone)
+    names = sender.names | name_words(contact.name, contact.company, event_name)
+    if known is not None:
+        names = names | names_in_notes(known)
+    pick = wording.stable_choice(str(contact.id)) if choice is None else choice
+    met_on = f"{met.day} {met:%B}"
+    sentences = {
+        "opening": wording.opening(event=event_name, met_on=met_on, choice=pick),
+        "topic_sentence": wording.topic_sentence(facts.topic, choice=pick, names=names),
+        "promise_sentence": (
+            wording.resource_sentence(facts.resource, facts.link, choice=pick)
+            if facts.resource
+            else wording.promise_sentence(facts.promise, facts.link, choice=pick, names=names)
+        ),
+        "next_step_sentence": wording.next_step_sentence(facts.next_step, choice=pick, names=names),
+        "personal_sentence": wording.detail_sentence(
+            facts.detail_kind, facts.personal_detail, choice=pick, names=names
+        ),
+        "pick_up": wording.pick_up(facts.topic, choice=pick, names=names),
+        "stay_in_touch": wording.stay_in_touch(choice=pick),
+        "ask": wording.ask_sentence(choice=pick),
+    }
     values = {
         "first_name": contact.name.split()[0] if contact.name.strip() else "",
         "name": contact.name.strip(),
         "company": contact.company.strip(),
         "event": event_name,
-        "met_on": f"{met.day} {met:%B}",
+        "met_on": met_on,
         "topic": facts.topic,
         "personal_detail": facts.personal_detail,
         "promise": facts.promise,
@@ -141,9 +172,9 @@ def values_for(
         "my_name": sender.name,
         "my_headline": sender.headline,
         "my_signature": sender.signature,
+        **sentences,
     }
-    names = sender.names | name_words(contact.name, contact.company, event_name)
-    return Filled(values=values, mid_sentence=mid_sentence_forms(values, known, names))
+    return Filled(values=values, mid_sentence=mid_sentence_forms(values, known, names), known=known)
 
 
 async def preview(
@@ -167,13 +198,51 @@ async def preview(
         contacts=select(Contact.id).where(Contact.id == contact.id),
         today=sender.today(),
     )
-    event_name = ""
-    if contact.event_id:
-        event_name = (
-            await session.scalar(select(Event.name).where(Event.id == contact.event_id)) or ""
-        )
+    event_name = await _event_name(session, contact.event_id)
     filled = values_for(contact, known.get(contact.id), event_name=event_name, sender=sender)
     return filled.render(templates.CompiledTemplate(subject=subject, body=body))
+
+
+async def _event_name(session: AsyncSession, event_id: uuid.UUID | None) -> str:
+    if event_id is None:
+        return ""
+    return await session.scalar(select(Event.name).where(Event.id == event_id)) or ""
+
+
+def _fitting(kind: str, available: AbstractSet[str]) -> str:
+    # The kind my notes call for; else the conversation template; else any I have.
+    if kind in available:
+        return kind
+    return TemplateKind.conversation if TemplateKind.conversation in available else min(available)
+
+
+async def redraft(session: AsyncSession, *, owner: User, follow_up: FollowUp) -> None:
+    """Write a draft again from my notes as they are now (something was just added to them
+    from the review queue), with the template that fits them best."""
+    contact = await session.get(Contact, follow_up.contact_id)
+    if contact is None:
+        raise NotFound("No such contact.", code="contact_not_found")
+    sender = await sender_of(session, owner=owner)
+    found = await what_we_know(
+        session,
+        owner_id=owner.id,
+        contacts=select(Contact.id).where(Contact.id == contact.id),
+        today=sender.today(),
+    )
+    facts = found.get(contact.id)
+    by_kind = await templates.templates_by_kind(session, owner=owner)
+    kind = _fitting(best_kind(facts or Known()), by_kind.keys())
+    template = by_kind[kind]
+    event_name = await _event_name(session, contact.event_id)
+    rendered = values_for(contact, facts, event_name=event_name, sender=sender).render(
+        templates.CompiledTemplate(subject=template.subject, body=template.body)
+    )
+    follow_up.subject, follow_up.body = rendered.subject, rendered.body
+    follow_up.template_id = template.id
+    follow_up.promise_id = facts.promise_id if facts and kind == TemplateKind.resource else None
+    follow_up.mentions = ",".join(mentioned(facts, rendered.used))
+    follow_up.updated_at = utcnow()
+    await session.flush()
 
 
 @dataclass(frozen=True)
@@ -273,17 +342,18 @@ async def draft_follow_ups(
     now = utcnow()
     rows = []
     unreachable: list[str] = []
+    # Different phrasings for the drafts of one run: they do not all open the same way.
+    choices = wording.spread_choices(str(contact.id) for contact in contacts)
     for contact in contacts:
         facts = known.get(contact.id)
         if not can_reach(contact, facts):
             unreachable.append(contact.name.strip() or "Someone without a name")
             continue
-        kind: str = best_kind(facts or Known())
-        if kind not in compiled:
-            fallback = TemplateKind.conversation
-            kind = fallback if fallback in compiled else next(iter(compiled))
+        kind = _fitting(best_kind(facts or Known()), compiled.keys())
         event_name = event_names.get(contact.event_id, "") if contact.event_id else ""
-        filled = values_for(contact, facts, event_name=event_name, sender=sender)
+        filled = values_for(
+            contact, facts, event_name=event_name, sender=sender, choice=choices[str(contact.id)]
+        )
         rendered = filled.render(compiled[kind])
         follow_up_id = uuid.uuid4()
         rows.append(
@@ -298,6 +368,7 @@ async def draft_follow_ups(
                 "channel": best_channel(contact, facts),
                 "subject": rendered.subject,
                 "body": rendered.body,
+                "mentions": ",".join(mentioned(facts, rendered.used)),
                 "status": FollowUpStatus.draft,
                 "message_id": message_id_for(follow_up_id),
                 "to_address": contact.email,

@@ -20,13 +20,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from schemas.notes import NoteIn, PersonalDetailIn, PromiseIn
 from services.db import utcnow
 from services.errors import Conflict, FieldProblem, Invalid, NotFound
+from services.followups import drafts
 from services.followups.drafts import zone_of
 from services.followups.templates import MAX_BODY, MAX_SUBJECT
 from services.models import (
     Channel,
     Contact,
+    DetailKind,
     FollowUp,
     FollowUpStatus,
     FollowUpTransition,
@@ -160,6 +163,8 @@ async def edit(
         follow_up.subject = subject
     if body is not None:
         follow_up.body = body
+        if "body" in changed:
+            follow_up.mentions = None  # written by hand now: the specificity check stands back
     if channel is not None:
         follow_up.channel = channel
     follow_up.updated_at = utcnow()
@@ -167,6 +172,44 @@ async def edit(
         _back_to_draft(follow_up)
         record(follow_up, session, S.draft, detail="edited: " + ", ".join(changed))
     await session.flush()
+    return follow_up
+
+
+async def add_to_draft(
+    session: AsyncSession,
+    *,
+    owner: User,
+    follow_up_id: uuid.UUID,
+    part: str,
+    text: str,
+    kind: DetailKind | None = None,
+) -> FollowUp:
+    """From the review queue: note a topic, personal detail, promise or next step about the
+    draft's contact (a new note), and write the draft again so that it says it."""
+    follow_up = await get_follow_up(
+        session, owner=owner, follow_up_id=follow_up_id, for_update=True
+    )
+    _refuse(follow_up, frozenset({S.draft}), "written again")
+    if follow_up.mentions is None:
+        raise Conflict(
+            "You have written this draft yourself, so it is not written again: add the detail "
+            "to the text, or to a note on the contact.",
+            code="follow_up_written_by_hand",
+        )
+    text = text.strip()
+    if not text:
+        problem = FieldProblem("text", "Write what to add.")
+        raise Invalid(problem.message, code="fact_empty", fields=[problem])
+    note = NoteIn(
+        topics=[text] if part == "topic" else [],
+        personal_details=[PersonalDetailIn(kind=kind or DetailKind.hobby, text=text)]
+        if part == "detail"
+        else [],
+        promises=[PromiseIn(text=text)] if part == "promise" else [],
+        next_step=text if part == "next_step" else "",
+    )
+    await notes.create_note(session, user=owner, contact_id=follow_up.contact_id, data=note)
+    await drafts.redraft(session, owner=owner, follow_up=follow_up)
     return follow_up
 
 

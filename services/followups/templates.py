@@ -34,11 +34,19 @@ PLACEHOLDERS: dict[str, str] = {
     "event": "The event where we met",
     "met_on": "The day we met, e.g. 12 May",
     "topic": "A topic we talked about (from my notes)",
-    "personal_detail": "A personal detail I noted (a hobby, a trip, a graduation)",
+    "personal_detail": "A personal detail I noted, as I typed it (never a health detail)",
     "promise": "What I promised to send or do",
     "resource": "What I promised to send (a link, a report, slides), when the promise is one",
     "link": "The link I noted with that promise (empty when there is none)",
     "next_step": "The next step I noted",
+    "opening": "A first sentence: that we met, where and when (worded one of several ways)",
+    "topic_sentence": "A sentence about the topic we talked about",
+    "promise_sentence": "What I promised, as a sentence (the thing to send with its link)",
+    "next_step_sentence": "The next step I noted, as a sentence",
+    "personal_sentence": "The personal detail as a sentence (never a health detail)",
+    "pick_up": "Wanting to carry on our conversation (on its topic, if I noted one)",
+    "stay_in_touch": "A closing line such as “Let's stay in touch.”",
+    "ask": "Asking what they make of what I sent",
     "my_name": "My name",
     "my_headline": "My headline",
     "my_signature": "My signature",
@@ -170,6 +178,8 @@ def _tidy(text: str) -> str:
 class Rendered:
     subject: str
     body: str
+    # The placeholders whose (non-empty) values made it into the text.
+    used: frozenset[str] = frozenset()
 
 
 # While rendering, a value that reads differently mid-sentence stands as a token, replaced
@@ -180,15 +190,20 @@ _TOKEN = re.compile(f"{_TOKEN_START}([a-z_]+){_TOKEN_END}")
 _SENTENCE_END = re.compile(r"(^|[.!?][\"')\]\u2019\u201d]*|\n)[ \t]*$")
 
 
-def _fill_tokens(text: str, values: Mapping[str, str], mid_sentence: Mapping[str, str]) -> str:
+def _fill_tokens(
+    text: str, values: Mapping[str, str], mid_sentence: Mapping[str, str], used: set[str]
+) -> str:
     out: list[str] = []
     done = 0
     for match in _TOKEN.finditer(text):
         out.append(text[done : match.start()])
         name = match.group(1)
+        used.add(name)
         before = "".join(out)[-40:] if out else ""
         starts_sentence = _SENTENCE_END.search(before) is not None
-        out.append(values[name] if starts_sentence else mid_sentence[name])
+        out.append(
+            values[name] if starts_sentence or name not in mid_sentence else mid_sentence[name]
+        )
         done = match.end()
     out.append(text[done:])
     return "".join(out)
@@ -221,17 +236,20 @@ class CompiledTemplate:
             for name, form in (mid_sentence or {}).items()
             if name in clean and clean[name] and form and form != clean[name]
         }
+        # Every known value stands as a token while rendering, so that we see which ones the
+        # text used (the specificity check) and how each reads where it landed.
         context = {
-            name: f"{_TOKEN_START}{name}{_TOKEN_END}" if name in inside else value
+            name: f"{_TOKEN_START}{name}{_TOKEN_END}" if value else ""
             for name, value in clean.items()
         }
+        used: set[str] = set()
 
         def fill(template: Template) -> str:
-            text = template.render(context)
-            return _fill_tokens(text, clean, inside) if inside else text
+            return _fill_tokens(template.render(context), clean, inside, used)
 
         subject = " ".join(_tidy(fill(self._subject)).split())
-        return Rendered(subject=subject, body=_tidy(fill(self._body)) + "\n")
+        body = _tidy(fill(self._body)) + "\n"
+        return Rendered(subject=subject, body=body, used=frozenset(used))
 
 
 def render(

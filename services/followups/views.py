@@ -49,9 +49,15 @@ async def history(session: AsyncSession, *, follow_up: FollowUp) -> list[FollowU
 
 
 def _mine(
-    owner: User, *, status: str | None = None, event_id: uuid.UUID | None = None
+    owner: User,
+    *,
+    status: str | None = None,
+    event_id: uuid.UUID | None = None,
+    generic: bool = False,
 ) -> Select[Any]:
     query = select(FollowUp).where(FollowUp.owner_id == owner.id)
+    if generic:  # drafts that mention nothing of the conversation
+        query = query.where(FollowUp.mentions == "")
     if status:
         query = query.where(FollowUp.status == status)
     if event_id:
@@ -67,9 +73,11 @@ async def list_follow_ups(
     event_id: uuid.UUID | None,
     limit: int,
     offset: int,
+    generic: bool = False,
 ) -> tuple[Sequence[FollowUp], int]:
-    """My follow-ups, newest state change first, with the total count."""
-    query = _mine(owner, status=status, event_id=event_id)
+    """My follow-ups, newest state change first, with the total count; `generic`: only those
+    that mention nothing of the conversation."""
+    query = _mine(owner, status=status, event_id=event_id, generic=generic)
     total = await session.scalar(select(func.count()).select_from(query.subquery()))
     items = (
         await session.scalars(
@@ -93,11 +101,16 @@ class ReviewSlot:
 
 
 async def review_next(
-    session: AsyncSession, *, owner: User, event_id: uuid.UUID | None = None
+    session: AsyncSession,
+    *,
+    owner: User,
+    event_id: uuid.UUID | None = None,
+    generic: bool = False,
 ) -> ReviewSlot:
-    """The next draft to review, oldest first; snoozed drafts come back when their time is up."""
+    """The next draft to review, oldest first; snoozed drafts come back when their time is up.
+    `generic`: only drafts that mention nothing of the conversation."""
     now = utcnow()
-    drafts = _mine(owner, status=S.draft, event_id=event_id)
+    drafts = _mine(owner, status=S.draft, event_id=event_id, generic=generic)
     awake = drafts.where((FollowUp.snoozed_until.is_(None)) | (FollowUp.snoozed_until <= now))
     remaining = await session.scalar(select(func.count()).select_from(awake.subquery())) or 0
     all_drafts = await session.scalar(select(func.count()).select_from(drafts.subquery())) or 0

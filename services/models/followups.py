@@ -81,6 +81,10 @@ class FollowUp(Base):
     channel: Mapped[str] = mapped_column(String(20))
     subject: Mapped[str] = mapped_column(String(300), default="")
     body: Mapped[str] = mapped_column(Text, default="")
+    # What of the conversation a drafted text mentions ("topic,promise"; see
+    # services.followups.draft_facts.FACT_KINDS): "" is a generic draft. None when not known
+    # (written or rewritten by hand).
+    mentions: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20), default=FollowUpStatus.draft)
     # Fixed when the message is made, so a resend after a crash carries the same Message-ID.
     message_id: Mapped[str] = mapped_column(String(200))

@@ -34,6 +34,8 @@ class DetailKind(StrEnum):
     trip = "trip"
     milestone = "milestone"
     birthday = "birthday"
+    # Private: never put in a draft (only by the user's own hand).
+    health = "health"
 
 
 class Note(Base):
@@ -116,3 +118,10 @@ class Promise(Base):
     done: Mapped[bool] = mapped_column(Boolean, default=False)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Shared by its author with the person it was made to (both hold each other's card): they
+    # see it and either side can tick it done (services.people.shared_promises).
+    shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Who ticked it done, when that was the other side.
+    done_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )

@@ -17,7 +17,7 @@ from services.db import utcnow
 from services.errors import Gone, Invalid, NotFound
 from services.events import badges
 from services.models import Attendee, Card, CardShare, Contact, Event, Notification, User
-from services.people import cards, search
+from services.people import cards, search, shared_promises
 
 
 @dataclass
@@ -169,7 +169,8 @@ async def share_back(session: AsyncSession, *, user: User, to_user_id: uuid.UUID
 
 
 async def withdraw(session: AsyncSession, *, user: User, from_user_id: uuid.UUID) -> None:
-    """Stop sharing my card with someone: their copy loses my shared fields (not their notes)."""
+    """Stop sharing my card with someone: their copy loses my shared fields (not their notes),
+    and the promises we shared with each other are shared no more."""
     share = await session.scalar(
         select(CardShare).where(
             CardShare.from_user_id == user.id,
@@ -185,6 +186,7 @@ async def withdraw(session: AsyncSession, *, user: User, from_user_id: uuid.UUID
         cards.apply_shared(copy, {"name": copy.name})
         copy.shared_fields = []
         await search.index_contact(session, contact=copy)
+    await shared_promises.unshare_between(session, a=user.id, b=from_user_id)
     await session.flush()
 
 

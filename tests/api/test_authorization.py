@@ -415,6 +415,13 @@ ROUTES.update(
         ("PATCH", f"{API}/promises/{{promise_id}}"): Case(
             OWNER_A(200), json={"done": True}, prepare=_my_note
         ),
+        ("PUT", f"{API}/promises/{{promise_id}}/shared"): Case(
+            OWNER_A(200), json={"shared": False}, prepare=_my_note
+        ),
+        ("PUT", f"{API}/promises/{{promise_id}}/done"): Case(
+            OWNER_A(200), json={"done": True}, prepare=_my_note
+        ),
+        ("GET", f"{API}/contacts/{{contact_id}}/agreed"): Case(OWNER_A(200), prepare=_my_contact),
         ("POST", f"{API}/exchange/scan"): Case(
             SIGNED_IN(201), json={"badge": _SCAN_TOKEN}, prepare=_badge_to_scan
         ),
@@ -457,12 +464,14 @@ async def _follow_up_contact(session: AsyncSession, world: World) -> Any:
     )
 
 
-def _my_follow_up(status: str = "draft", channel: str = "email") -> Prepare:
+def _my_follow_up(
+    status: str = "draft", channel: str = "email", mentions: str | None = None
+) -> Prepare:
     async def prepare(session: AsyncSession, world: World) -> dict[str, str]:
         contact = await _follow_up_contact(session, world)
         made = await factories.follow_up(
             session, owner=await _owner_a(session, world), contact=contact, channel=channel,
-            status=status,
+            status=status, mentions=mentions,
         )  # fmt: skip
         return {"follow_up_id": str(made.id)}
 
@@ -521,6 +530,16 @@ ROUTES.update(
             OWNER_A(200), json={"subject": "Edited"}, prepare=_my_follow_up("scheduled")
         ),
         ("POST", f"{_F}/{{follow_up_id}}/approve"): Case(OWNER_A(200), prepare=_my_follow_up()),
+        # No writing assistant is set up here: 404 no_assistant for the owner too (the owner
+        # check with one set up is in tests/api/test_assistant.py).
+        ("GET", f"{_F}/assistant"): Case(SIGNED_IN(200)),
+        ("GET", f"{_F}/{{follow_up_id}}/assistant-request"): Case(
+            OWNER_A(404), prepare=_my_follow_up()
+        ),
+        ("POST", f"{_F}/{{follow_up_id}}/rewrite"): Case(OWNER_A(404), prepare=_my_follow_up()),
+        ("POST", f"{_F}/{{follow_up_id}}/add"): Case(
+            OWNER_A(200), json={"part": "topic", "text": "heat"}, prepare=_my_follow_up(mentions="")
+        ),
         ("POST", f"{_F}/{{follow_up_id}}/skip"): Case(OWNER_A(200), prepare=_my_follow_up()),
         ("POST", f"{_F}/{{follow_up_id}}/snooze"): Case(OWNER_A(200), prepare=_my_follow_up()),
         ("POST", f"{_F}/{{follow_up_id}}/cancel"): Case(
@@ -537,6 +556,7 @@ ROUTES.update(
             SIGNED_IN(201), json={"name": "Mine", "subject": "Hi", "body": "Hi {{ first_name }}"}
         ),
         ("GET", f"{_T}/placeholders"): Case(SIGNED_IN(200)),
+        ("POST", f"{_T}/sentence"): Case(SIGNED_IN(200), json={"part": "topic", "text": "heat"}),
         ("POST", f"{_T}/preview"): Case(
             OWNER_A(200),
             json={"contact_id": str(_FOLLOW_UP_CONTACT_ID), "subject": "Hi", "body": "{{ name }}"},

@@ -113,7 +113,7 @@ async def test_a_draft_from_a_promise_without_a_link_is_not_approved_while_it_sa
     client = await make_client(owner)
     await client.post(f"{API}/follow-ups/drafts", json={"contact_ids": [str(contact.id)]})
     (draft,) = (await client.get(f"{API}/follow-ups")).json()["items"]
-    assert "the slides: [link]" in draft["body"]
+    assert "the slides" in draft["body"] and ": [link]\n" in draft["body"]
 
     refused = await client.post(f"{API}/follow-ups/{draft['id']}/approve")
 
@@ -200,7 +200,8 @@ async def test_prepare_drafts_for_all_my_contacts_includes_those_met_at_no_event
     listed = (await client.get(f"{API}/follow-ups", params={"status": "draft"})).json()
     (to_marta,) = [f for f in listed["items"] if f["contact"]["name"] == "Marta Ruiz"]
     assert to_marta["event_id"] is None and to_marta["to_address"] == "m@example.org"
-    assert "You mentioned daughter graduates in June" in to_marta["body"]
+    assert "your daughter's graduation in June" in to_marta["body"]
+    assert "aughter graduates" not in to_marta["body"]
 
 
 async def test_prepare_drafts_asks_for_one_scope(
@@ -264,3 +265,116 @@ async def test_queue_health_is_for_operators_only(
         app.dependency_overrides.clear()
     assert response.status_code == 200
     assert response.json()["due"] == 0 and response.json()["oldest_due_seconds"] is None
+
+
+async def test_the_sentence_a_note_will_make_is_shown_as_it_is_typed(
+    db: AsyncSession, make_client: ClientFactory
+) -> None:
+    client = await make_client(await factories.user(db))
+    url = f"{API}/follow-up-templates/sentence"
+
+    detail = await client.post(
+        url, json={"part": "detail", "kind": "family", "text": "Daughter graduates in June"}
+    )
+    health = await client.post(url, json={"part": "detail", "kind": "health", "text": "Knee"})
+    promise = await client.post(
+        url, json={"part": "promise", "text": "Send the slides", "link": "https://example.org/s"}
+    )
+    anonymous = await (await make_client()).post(url, json={"part": "topic", "text": "x"})
+
+    assert detail.json() == {
+        "sentence": "P.S. I hope your daughter's graduation in June goes well.",
+        "note": "",
+    }
+    assert health.json()["sentence"] == "" and "out of drafts" in health.json()["note"]
+    assert promise.json()["sentence"] == (
+        "As promised, here is the link to the slides: https://example.org/s"
+    )
+    assert anonymous.status_code in (401, 403)
+
+
+async def test_a_generic_draft_is_marked_filtered_and_made_specific_from_the_queue(
+    db: AsyncSession, make_client: ClientFactory
+) -> None:
+    owner = await factories.user(db)
+    plain = await factories.met_contact(db, owner=owner, name="Nadia Brooks", email="n@x.org")
+    noted = await factories.met_contact(db, owner=owner, name="Li Wei", email="l@x.org")
+    await factories.note(db, owner=owner, contact_id=noted.id, topics=["grid batteries"])
+    await db.commit()
+    client = await make_client(owner)
+    await client.post(f"{API}/follow-ups/drafts", json={"scope": "all"})
+
+    generic = (await client.get(f"{API}/follow-ups", params={"generic": "true"})).json()
+    review = (await client.get(f"{API}/follow-ups/review", params={"generic": "true"})).json()
+
+    (item,) = generic["items"]
+    assert item["contact"]["name"] == "Nadia Brooks" and item["generic"] is True
+    assert [m["part"] for m in item["missing"]] == ["topic", "detail", "promise", "next_step"]
+    assert review["item"]["id"] == item["id"] and review["total"] == 1
+    everything = (await client.get(f"{API}/follow-ups")).json()["items"]
+    (specific,) = [f for f in everything if f["contact"]["name"] == "Li Wei"]
+    assert specific["generic"] is False and specific["missing"] == []
+
+    added = await client.post(
+        f"{API}/follow-ups/{item['id']}/add",
+        json={"part": "detail", "kind": "trip", "text": "Going to Lagos in May"},
+    )
+
+    assert added.status_code == 200, added.text
+    assert added.json()["generic"] is False
+    assert "your trip to Lagos in May" in added.json()["body"]
+    notes = (await client.get(f"{API}/contacts/{plain.id}/notes")).json()
+    assert notes[0]["personal_details"][0]["text"] == "Going to Lagos in May"
+    left = (await client.get(f"{API}/follow-ups", params={"generic": "true"})).json()
+    assert left["total"] == 0
+
+
+async def test_a_draft_rewritten_by_hand_is_not_called_generic_nor_written_again(
+    db: AsyncSession, make_client: ClientFactory
+) -> None:
+    owner = await factories.user(db)
+    contact = await factories.met_contact(db, owner=owner, name="Nadia Brooks", email="n@x.org")
+    await db.commit()
+    client = await make_client(owner)
+    await client.post(f"{API}/follow-ups/drafts", json={"contact_ids": [str(contact.id)]})
+    (draft,) = (await client.get(f"{API}/follow-ups")).json()["items"]
+    assert draft["generic"] is True
+
+    edited = await client.patch(
+        f"{API}/follow-ups/{draft['id']}", json={"body": "Hi Nadia, about the tender: …"}
+    )
+    again = await client.post(
+        f"{API}/follow-ups/{draft['id']}/add", json={"part": "topic", "text": "tenders"}
+    )
+
+    assert edited.json()["generic"] is False
+    assert again.status_code == 409 and again.json()["error"] == "follow_up_written_by_hand"
+
+
+async def test_the_live_sentence_for_a_contact_is_the_one_their_draft_says(
+    db: AsyncSession, make_client: ClientFactory
+) -> None:
+    owner = await factories.user(db)
+    client = await make_client(owner)
+    for n in range(6):  # several contacts: their phrasings differ, each matches its own draft
+        contact = await factories.met_contact(db, owner=owner, name=f"Sam {n}", email="s@x.org")
+        await factories.note(
+            db,
+            owner=owner,
+            contact_id=contact.id,
+            personal_details=[{"kind": "trip", "text": "Going to Lagos in May"}],
+        )
+        await db.commit()
+        said = await client.post(
+            f"{API}/follow-up-templates/sentence",
+            json={
+                "part": "detail",
+                "kind": "trip",
+                "text": "Going to Lagos in May",
+                "contact_id": str(contact.id),
+            },
+        )
+        await client.post(f"{API}/follow-ups/drafts", json={"contact_ids": [str(contact.id)]})
+        drafted = (await client.get(f"{API}/follow-ups", params={"limit": 50})).json()["items"]
+        (draft,) = [d for d in drafted if d["contact"]["id"] == str(contact.id)]
+        assert said.json()["sentence"] in draft["body"]

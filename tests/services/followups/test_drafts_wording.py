@@ -94,9 +94,10 @@ async def test_a_personal_detail_reads_mid_sentence_and_names_keep_their_capital
     to_zoe = await drafted_for(db, owner=owner, contact=zoe)
     to_marta = await drafted_for(db, owner=owner, contact=marta)
 
-    assert "You mentioned daughter graduates in June: I hope it goes well." in to_zoe.body
-    assert "what you said about battery recycling" in to_zoe.body
-    assert "You mentioned Marta's team won the EU tender" in to_marta.body
+    assert "P.S. " in to_zoe.body and "your daughter's graduation in June" in to_zoe.body
+    assert "aughter graduates" not in to_zoe.body
+    assert "about battery recycling" in to_zoe.body
+    assert "that Marta's team won the EU tender" in to_marta.body
 
 
 async def test_a_promise_to_introduce_is_not_worded_as_a_link(db: AsyncSession) -> None:
@@ -114,7 +115,7 @@ async def test_a_promise_to_introduce_is_not_worded_as_a_link(db: AsyncSession) 
     draft = await drafted_for(db, owner=owner, contact=contact)
 
     assert draft.subject == "From DevConf: intro to Jonas"
-    assert "I have not forgotten what I promised: intro to Jonas." in draft.body
+    assert "promised" in draft.body and "intro to Jonas" in draft.body
     assert "[link]" not in draft.body and "Here it is" not in draft.body
     assert "grid batteries" in draft.body
 
@@ -130,7 +131,7 @@ async def test_a_thing_to_send_is_worded_as_a_link(db: AsyncSession) -> None:
     draft = await drafted_for(db, owner=owner, contact=contact)
 
     assert draft.subject == "From DevConf: what I promised to send you"
-    assert "As promised, here is the link to the slides: [link]" in draft.body
+    assert "the slides" in draft.body and ": [link]\n" in draft.body
 
 
 async def test_a_thing_to_send_with_its_link_is_drafted_with_the_link_and_knows_its_promise(
@@ -148,9 +149,7 @@ async def test_a_thing_to_send_with_its_link_is_drafted_with_the_link_and_knows_
 
     draft = await drafted_for(db, owner=owner, contact=contact)
 
-    assert "As promised, here is the link to the slides: https://example.org/slides.pdf" in (
-        draft.body
-    )
+    assert "the slides" in draft.body and "https://example.org/slides.pdf\n" in draft.body
     assert "[link]" not in draft.body
     assert draft.promise_id == parts.promises[0].id
 
@@ -173,7 +172,7 @@ async def test_the_link_drafted_is_the_one_of_the_promise_drafted_about(db: Asyn
 
     draft = await drafted_for(db, owner=owner, contact=contact)
 
-    assert "the report: https://example.org/report" in draft.body
+    assert "the report" in draft.body and "https://example.org/report\n" in draft.body
     assert "example.org/deck" not in draft.body and "example.org/paper" not in draft.body
     assert draft.promise_id == parts.promises[1].id
 
@@ -235,4 +234,4 @@ async def test_a_promise_without_a_due_date_made_now_beats_one_due_long_ago(
 
     draft = await drafted_for(db, owner=owner, contact=contact)
 
-    assert "here is the link to the deck from my talk" in draft.body
+    assert "the deck from my talk" in draft.body and ": [link]\n" in draft.body

@@ -18,23 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.db import create_engine, create_sessionmaker, utcnow
 from services.errors import Invalid
-from services.followups import templates
-from services.followups.template_defaults import DEFAULT_TEMPLATES, DefaultTemplate
+from services.followups import templates, wording
+from services.followups.template_defaults import DEFAULT_TEMPLATES
 from services.models import MessageTemplate
 from tests import factories, support
-
-FULL = {
-    "first_name": "Zoë",
-    "name": "Zoë Adeyemi",
-    "event": "DevConf",
-    "met_on": "12 May",
-    "topic": "battery recycling",
-    "personal_detail": "your daughter's graduation",
-    "promise": "the life-cycle report",
-    "next_step": "a call in June",
-    "my_name": "Ada",
-    "my_signature": "Ada Lovelace\nAnalytical Engines",
-}
 
 
 @pytest.mark.parametrize(
@@ -155,29 +142,6 @@ def test_conditional_parts_show_only_when_the_value_is_there() -> None:
     assert with_topic.body == "Thanks. About batteries: more soon.\n"
 
 
-@pytest.mark.parametrize("default", DEFAULT_TEMPLATES, ids=lambda d: d.kind)
-def test_default_templates_read_well_with_everything_and_with_nothing(
-    default: DefaultTemplate,
-) -> None:
-    full = templates.render(subject=default.subject, body=default.body, values=FULL)
-    assert full.body.startswith("Hi Zoë,\n\n")
-    assert full.body.rstrip().endswith("Analytical Engines")
-    empty = templates.render(subject=default.subject, body=default.body, values={})
-    assert empty.body.startswith("Hello,\n\n")
-    for text in (empty.subject, empty.body):
-        assert " ," not in text and "None" not in text and "  " not in text
-        assert "{{" not in text and "{%" not in text
-    assert "\n" not in full.subject
-
-
-def test_resource_template_uses_the_promise_topic_and_personal_detail() -> None:
-    (resource,) = [t for t in DEFAULT_TEMPLATES if t.kind == "resource"]
-    body = templates.render(subject=resource.subject, body=resource.body, values=FULL).body
-    assert "the life-cycle report" in body
-    assert "battery recycling" in body
-    assert "your daughter's graduation" in body
-
-
 async def test_each_user_starts_with_four_default_templates_once(db: AsyncSession) -> None:
     owner = await factories.user(db)
     first = await templates.list_templates(db, owner=owner)
@@ -200,7 +164,6 @@ async def test_editing_a_template_checks_the_result(db: AsyncSession) -> None:
 
 
 (RESOURCE,) = [t for t in DEFAULT_TEMPLATES if t.kind == "resource"]
-SLIDES = {**FULL, "promise": "Send the slides", "resource": "the slides"}
 
 
 def test_link_fills_in_where_a_template_asks_for_it() -> None:
@@ -215,48 +178,50 @@ def test_link_fills_in_where_a_template_asks_for_it() -> None:
 
 
 def test_the_promised_thing_comes_with_its_link_and_says_link_without_one() -> None:
-    with_link = templates.render(
-        subject=RESOURCE.subject,
-        body=RESOURCE.body,
-        values={**SLIDES, "link": "https://example.org/slides.pdf"},
+    with_link = wording.resource_sentence("the slides", "https://example.org/slides.pdf", choice=0)
+    assert (
+        with_link == "As promised, here is the link to the slides: https://example.org/slides.pdf"
     )
-    assert "As promised, here is the link to the slides: https://example.org/slides.pdf\n\n" in (
-        with_link.body
-    )
-    assert "[link]" not in with_link.body
-    without = templates.render(subject=RESOURCE.subject, body=RESOURCE.body, values=SLIDES)
-    assert "As promised, here is the link to the slides: [link]\n\n" in without.body
+    assert wording.resource_sentence("slides", "", choice=0).endswith("the slides: [link]")
 
 
 def test_a_promise_to_do_names_its_link_when_there_is_one() -> None:
-    intro = {**FULL, "promise": "Intro to Jonas", "resource": ""}
-    with_link = templates.render(
-        subject=RESOURCE.subject,
-        body=RESOURCE.body,
-        values={**intro, "link": "https://example.org/jonas"},
+    said = wording.promise_sentence(
+        "Intro to Jonas", "https://example.org/jonas", choice=0, names=frozenset()
     )
-    assert (
-        "I have not forgotten what I promised: Intro to Jonas. Here is the link: "
-        "https://example.org/jonas\n\n"
-    ) in with_link.body
-    without = templates.render(subject=RESOURCE.subject, body=RESOURCE.body, values=intro)
-    assert "Intro to Jonas. I will be in touch about it very soon." in without.body
-    assert "[link]" not in without.body and "Here is the link" not in without.body
+    assert said == (
+        "I have not forgotten what I promised: intro to Jonas. "
+        "Here is the link: https://example.org/jonas"
+    )
+    without = wording.promise_sentence("Intro to Jonas", "", choice=0, names=frozenset())
+    assert "[link]" not in without and "Here is the link" not in without
 
 
-def _migration_0007() -> ModuleType:
-    path = Path(support.ROOT) / "alembic" / "versions" / "20261203_0007_promise_links.py"
-    spec = importlib.util.spec_from_file_location("migration_0007", path)
+def _migration(name: str) -> ModuleType:
+    path = Path(support.ROOT) / "alembic" / "versions" / name
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-def test_the_migration_brings_exactly_todays_default_wording() -> None:
-    migration = _migration_0007()
-    assert (RESOURCE.subject, RESOURCE.body) == (migration.SUBJECT, migration.NEW_BODY)
-    assert migration.OLD_BODY.count("[link]") == 2 and "link }}" not in migration.OLD_BODY
+def _migration_0007() -> ModuleType:
+    return _migration("20261203_0007_promise_links.py")
+
+
+def _migration_0010f() -> ModuleType:
+    return _migration("20261205_0010f_followups_in_sentences.py")
+
+
+def test_the_migrations_bring_exactly_todays_default_wording() -> None:
+    link, sentences = _migration_0007(), _migration_0010f()
+    (resource_subject, resource_before, _) = sentences.DEFAULTS[0]
+    assert (resource_subject, resource_before) == (link.SUBJECT, link.NEW_BODY)
+    assert link.OLD_BODY.count("[link]") == 2 and "link }}" not in link.OLD_BODY
+    assert [(subject, after) for subject, _, after in sentences.DEFAULTS] == [
+        (t.subject, t.body) for t in DEFAULT_TEMPLATES
+    ]
 
 
 async def test_unedited_default_templates_get_the_link_wording_and_edited_ones_stay(
@@ -301,7 +266,7 @@ async def test_unedited_default_templates_get_the_link_wording_and_edited_ones_s
         async with create_sessionmaker(engine)() as session:
             rows = {(t.owner_id, t.kind): t for t in await session.scalars(select(MessageTemplate))}
         upgraded = rows[(never_edited.id, "resource")]
-        assert (upgraded.subject, upgraded.body) == (RESOURCE.subject, RESOURCE.body)
+        assert (upgraded.subject, upgraded.body) == (migration.SUBJECT, migration.NEW_BODY)
         assert upgraded.updated_at == then  # still "edited" when it was: drafting's order holds
         assert rows[(never_edited.id, "conversation")].body == "Hi there"
         assert rows[(edited_body.id, "resource")].body == own_words
@@ -313,5 +278,46 @@ async def test_unedited_default_templates_get_the_link_wording_and_edited_ones_s
         async with create_sessionmaker(engine)() as session:
             back = await session.get(MessageTemplate, upgraded.id)
             assert back is not None and back.body == migration.OLD_BODY
+    finally:
+        await engine.dispose()
+
+
+async def test_unedited_default_templates_get_the_sentence_wording_and_edited_ones_stay(
+    fresh_database: str,
+) -> None:
+    migration = _migration_0010f()
+    await support.migrate_to(fresh_database, "0009")
+    engine = create_engine(fresh_database)
+    then = utcnow() - timedelta(days=3)
+    (subject, before, after) = migration.DEFAULTS[1]  # "A great conversation"
+    try:
+        async with create_sessionmaker(engine)() as session:
+            never_edited = await factories.user(session)
+            edited = await factories.user(session)
+            for owner, body in ((never_edited, before), (edited, before + "\nCheers")):
+                session.add(
+                    MessageTemplate(
+                        owner_id=owner.id,
+                        kind="conversation",
+                        name="A great conversation",
+                        subject=subject,
+                        body=body,
+                        created_at=then,
+                        updated_at=then,
+                    )
+                )
+            await session.commit()
+
+        await support.migrate_to(fresh_database, "0010f")
+
+        async with create_sessionmaker(engine)() as session:
+            rows = {t.owner_id: t for t in await session.scalars(select(MessageTemplate))}
+        assert rows[never_edited.id].body == after and "{{ opening }}" in after
+        assert rows[edited.id].body == before + "\nCheers"
+
+        await support.migrate_to(fresh_database, "0009", down=True)
+        async with create_sessionmaker(engine)() as session:
+            back = await session.get(MessageTemplate, rows[never_edited.id].id)
+            assert back is not None and back.body == before
     finally:
         await engine.dispose()

@@ -1,5 +1,6 @@
 // One promise with a tick box: done / not done is saved at once; its link to send, if any,
 // and when the follow-up that kept it was sent.
+import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
 import { people, type Promise_ } from "../../contacts-api";
 import { asApiError } from "../../hooks";
@@ -13,9 +14,11 @@ interface Props {
   /** Shown before the text, e.g. the contact's name on the promises screen. */
   who?: { name: string; contactId: string };
   onChange: () => void;
+  /** More to do with it, under the row (e.g. "Share with Bo"). */
+  extra?: ComponentChildren;
 }
 
-export function PromiseRow({ promise, who, onChange }: Props) {
+export function PromiseRow({ promise, who, onChange, extra }: Props) {
   const [done, setDone] = useState(promise.done);
   const [busy, setBusy] = useState(false);
   const overdue = !done && promise.due_on !== null && promise.due_on < todayValue();
@@ -69,6 +72,7 @@ export function PromiseRow({ promise, who, onChange }: Props) {
         </span>
       </label>
       <PromiseLink promise={promise} editable={!done} onChange={onChange} />
+      {extra}
     </li>
   );
 }

@@ -1,4 +1,5 @@
-// /follow-ups/review (?event=…): one draft at a time, "7 of 23". Edit in place, then approve,
+// /follow-ups/review (?event=…, ?generic=1 for drafts that mention nothing of the
+// conversation): one draft at a time, "7 of 23". Edit in place, then approve,
 // skip, snooze or change the channel, by button, keyboard (A S Z E C, J/K or arrows) or swipe
 // (right approves, left skips). Manual channels: copy the text, open the profile, mark sent.
 // Nothing leaves without the user's approval. Opened offline, it says so and loads by itself
@@ -24,6 +25,8 @@ import { QueueDone, QueueNotLoaded } from "./QueueStates";
 import { useReconnect } from "./useReconnect";
 import { useSwipe } from "./useSwipe";
 import { DraftText } from "./DraftText";
+import { GenericDraft } from "./GenericDraft";
+import { AssistantRewrite } from "./AssistantRewrite";
 import { useDraftEditor } from "./useDraftEditor";
 import "../../people.css";
 import "../../followups.css";
@@ -44,10 +47,15 @@ function metAtByContact(): Promise<Map<string, string>> {
   return metAtCache;
 }
 
-async function loadQueue(eventId: string | null): Promise<Queue> {
+async function loadQueue(eventId: string | null, generic: boolean): Promise<Queue> {
   const [slot, page, metAt] = await Promise.all([
-    followUps.review(eventId),
-    followUps.list({ status: "draft", event_id: eventId ?? undefined, limit: 200 }),
+    followUps.review(eventId, generic),
+    followUps.list({
+      status: "draft",
+      event_id: eventId ?? undefined,
+      generic: generic ? "true" : undefined,
+      limit: 200,
+    }),
     metAtByContact(),
   ]);
   const now = Date.now();
@@ -67,12 +75,15 @@ function isTyping(target: EventTarget | null): boolean {
 
 export default function ReviewQueue({ query }: ScreenProps) {
   const eventId = query.get("event");
+  const generic = query.get("generic") === "1";
   const [queue, setQueue] = useState<Queue | null>(null);
   const [index, setIndex] = useState(0);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [lastDone, setLastDone] = useState<string>("");
   const [events, setEvents] = useState<Record<string, string>>({});
+  // The writing assistant's host, when the server has one ("Rewrite in my voice").
+  const [assistantHost, setAssistantHost] = useState<string | null>(null);
   const [sendLater, setSendLater] = useState("");
   // An approval refused because the draft still says [link]: shown at its field, for that draft.
   const [refused, setRefused] = useState<{ id: string; error: ApiError } | null>(null);
@@ -88,7 +99,7 @@ export default function ReviewQueue({ query }: ScreenProps) {
 
   async function reload(keepIndex = index) {
     try {
-      const next = await loadQueue(eventId);
+      const next = await loadQueue(eventId, generic);
       setQueue(next);
       setIndex(Math.max(0, Math.min(keepIndex, next.items.length - 1)));
       setError(null);
@@ -100,13 +111,17 @@ export default function ReviewQueue({ query }: ScreenProps) {
   function loadAll() {
     metAtCache = null; // contacts may have been added since the last visit
     reload(0);
+    followUps.assistant().then(
+      (a) => setAssistantHost(a.available ? a.host : null),
+      () => undefined, // no button is the safe default
+    );
     api.myEvents().then(
       (page) => setEvents(Object.fromEntries(page.items.map((e) => [e.id, e.name]))),
       () => undefined, // "where we met" is a nicety
     );
   }
 
-  useEffect(loadAll, [eventId]);
+  useEffect(loadAll, [eventId, generic]);
 
   // Until the queue has loaded, say when the phone is offline and load again by ourselves the
   // moment the connection comes back.
@@ -257,11 +272,29 @@ export default function ReviewQueue({ query }: ScreenProps) {
     left: skip,
   });
 
-  const heading = (
-    <h1 tabIndex={-1} class="review-title">
-      Review follow-ups
-    </h1>
+  const filterParams = new URLSearchParams(eventId ? { event: eventId } : {});
+  if (!generic) filterParams.set("generic", "1");
+  const filterHref = `/follow-ups/review${filterParams.size ? `?${filterParams}` : ""}`;
+  const filterLink = (
+    <p class="review-filter">
+      <a href={filterHref}>{generic ? "Show all drafts" : "Only generic drafts"}</a>
+    </p>
   );
+  // In the generic view the way back sits under the title; otherwise the link waits at the end.
+  const heading = (
+    <>
+      <h1 tabIndex={-1} class="review-title">
+        {generic ? "Review generic drafts" : "Review follow-ups"}
+      </h1>
+      {generic && filterLink}
+    </>
+  );
+
+  function added(fresh: FollowUp) {
+    editor.replaced(fresh);
+    setQueue((q) => q && { ...q, items: q.items.map((f) => (f.id === fresh.id ? fresh : f)) });
+    announce(`Added. The draft to ${fresh.contact.name} now says it.`, "success");
+  }
 
   if (!queue) {
     return <QueueNotLoaded heading={heading} error={error} offline={offline} onRetry={loadAll} />;
@@ -333,6 +366,10 @@ export default function ReviewQueue({ query }: ScreenProps) {
           subjectRef={subjectRef}
           bodyRef={bodyRef}
         />
+        {assistantHost && (
+          <AssistantRewrite key={item.id} item={item} host={assistantHost} beforeAsking={editor.flush} onUse={editor.setBody} />
+        )}
+        {item.generic && <GenericDraft key={item.id} item={item} beforeAdding={editor.flush} onAdded={added} />}
       </article>
 
       {manual ? (
@@ -392,6 +429,7 @@ export default function ReviewQueue({ query }: ScreenProps) {
         <kbd>C</kbd> channel · <kbd>J</kbd>/<kbd>K</kbd> next/previous. On a phone, swipe the
         card right to approve, left to skip.
       </p>
+      {!generic && filterLink}
     </section>
   );
 }

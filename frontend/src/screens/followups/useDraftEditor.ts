@@ -104,6 +104,12 @@ export function useDraftEditor(item: FollowUp | null, onSaved: (saved: FollowUp)
     setBody: (value: string) => changed({ body: value }),
     flush,
     blur: () => flush().catch(() => undefined),
+    /** The server wrote this draft anew (a detail added from the queue): show its text. */
+    replaced: (fresh: FollowUp) => {
+      saved.current = serverText(fresh);
+      latest.current = serverText(fresh);
+      setTyped(serverText(fresh));
+    },
   };
 }
 

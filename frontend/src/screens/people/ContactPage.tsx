@@ -10,7 +10,7 @@ import { Loading } from "../../components/Loading";
 import { ContactEdit } from "../../components/people/ContactEdit";
 import { ContactNoteConflicts, refreshNoteConflicts } from "../../components/people/NoteConflicts";
 import { PersonCard } from "../../components/people/PersonCard";
-import { PromiseRow } from "../../components/people/PromiseRow";
+import { PromisesSection } from "../../components/people/PromisesSection";
 import { shortDate, shortDateTime } from "../../components/people/when";
 import { announce } from "../../components/Status";
 import { type Contact, type ContactSummary, type Note, people } from "../../contacts-api";
@@ -27,11 +27,12 @@ const CHANNELS: Record<string, string> = {
   other: "Other",
 };
 const DETAIL_KINDS: Record<string, string> = {
-  family: "Family",
+  family: "Family event",
   hobby: "Hobby",
   trip: "Trip",
   milestone: "Milestone",
   birthday: "Birthday",
+  health: "Health (private)",
 };
 
 /** Offline (no answer, nothing kept for this page): the contact as the kept lists know it;
@@ -106,9 +107,6 @@ export default function ContactPage({ params, query }: ScreenProps) {
     );
   }
   const notes = [...c.notes].sort((a, b) => b.created_at.localeCompare(a.created_at));
-  const promises = [...c.promises].sort(
-    (a, b) => Number(a.done) - Number(b.done) || (a.due_on ?? "9999").localeCompare(b.due_on ?? "9999"),
-  );
 
   async function remove() {
     if (!window.confirm(`Delete ${c.name || "this contact"} and your notes on them?`)) return;
@@ -153,18 +151,7 @@ export default function ContactPage({ params, query }: ScreenProps) {
         Add note
       </a>
 
-      <section aria-labelledby="promises-title">
-        <h2 id="promises-title">Promises</h2>
-        {promises.length === 0 ? (
-          <p class="muted">No promises to {c.name || "them"} yet.</p>
-        ) : (
-          <ul class="plain-list">
-            {promises.map((p) => (
-              <PromiseRow key={p.id} promise={p} onChange={contact.reload} />
-            ))}
-          </ul>
-        )}
-      </section>
+      <PromisesSection contact={c} onChange={contact.reload} />
 
       <section aria-labelledby="notes-title">
         <h2 id="notes-title">Notes</h2>

@@ -6,6 +6,7 @@ import { Button } from "../../components/Button";
 import { ErrorBox } from "../../components/ErrorBox";
 import { Loading } from "../../components/Loading";
 import { LinkField } from "../../components/people/LinkField";
+import { LiveSentence } from "../../components/people/LiveSentence";
 import { linkProblem } from "../../components/people/links";
 import { type SaveState, useNoteAutosave } from "../../components/people/useNoteAutosave";
 import {
@@ -28,12 +29,22 @@ const CHANNELS: { value: Channel; label: string }[] = [
   { value: "other", label: "Other" },
 ];
 const DETAIL_KINDS: { value: DetailKind; label: string }[] = [
-  { value: "family", label: "Family" },
-  { value: "hobby", label: "Hobby" },
+  { value: "family", label: "Family event" },
   { value: "trip", label: "Trip" },
+  { value: "hobby", label: "Hobby" },
   { value: "milestone", label: "Milestone" },
   { value: "birthday", label: "Birthday" },
+  { value: "health", label: "Health (never in a draft)" },
 ];
+// What to type for each kind, so that the draft's sentence reads well.
+const DETAIL_HINTS: Record<DetailKind, string> = {
+  family: "Daughter graduates in June",
+  trip: "Going to Lagos in May",
+  hobby: "Plays the cello",
+  milestone: "Promotion to CTO",
+  birthday: "Birthday",
+  health: "Knee surgery in March",
+};
 const SAVE_LABELS: Record<SaveState, string> = {
   idle: "Start typing: it saves by itself",
   waiting: "Saving…",
@@ -202,6 +213,7 @@ function Capture({ contactId, noteId, version, initial }: CaptureProps) {
             Add
           </Button>
         </form>
+        <LiveSentence input={{ part: "topic", text: newTopic.trim() || fields.topics[0] || "", contact_id: contactId }} />
       </fieldset>
 
       <fieldset class="capture-group">
@@ -226,12 +238,13 @@ function Capture({ contactId, noteId, version, initial }: CaptureProps) {
         </div>
       </fieldset>
 
-      <PromisesEditor fields={fields} update={update} />
-      <DetailsEditor fields={fields} update={update} />
+      <PromisesEditor contactId={contactId} fields={fields} update={update} />
+      <DetailsEditor contactId={contactId} fields={fields} update={update} />
 
       <div class="field">
         <label for="next-step">Next step</label>
         <input id="next-step" value={fields.next_step} maxLength={1000} placeholder="e.g. Intro to our battery team" onInput={(e) => update({ next_step: e.currentTarget.value })} />
+        <LiveSentence input={{ part: "next_step", text: fields.next_step, contact_id: contactId }} />
       </div>
 
       <div class="actions">
@@ -245,11 +258,12 @@ function Capture({ contactId, noteId, version, initial }: CaptureProps) {
 }
 
 interface EditorProps {
+  contactId: string;
   fields: NoteFields;
   update: (change: Partial<NoteFields>) => void;
 }
 
-function PromisesEditor({ fields, update }: EditorProps) {
+function PromisesEditor({ contactId, fields, update }: EditorProps) {
   // Links whose field the user has left: only then is a problem with one shown.
   const [left, setLeft] = useState<ReadonlySet<string>>(new Set());
   const set = (i: number, change: Partial<NoteFields["promises"][number]>) =>
@@ -265,6 +279,7 @@ function PromisesEditor({ fields, update }: EditorProps) {
             <div class="field">
               <label for={`promise-${i}`}>I promised to…</label>
               <input id={`promise-${i}`} value={p.text} maxLength={500} placeholder="send the white paper" onInput={(e) => set(i, { text: e.currentTarget.value })} />
+              <LiveSentence input={{ part: "promise", text: p.text, link: p.link ?? "", contact_id: contactId }} />
             </div>
             <LinkField
               id={`promise-link-${i}`}
@@ -291,7 +306,7 @@ function PromisesEditor({ fields, update }: EditorProps) {
   );
 }
 
-function DetailsEditor({ fields, update }: EditorProps) {
+function DetailsEditor({ contactId, fields, update }: EditorProps) {
   const set = (i: number, change: Partial<NoteFields["personal_details"][number]>) =>
     update({
       personal_details: fields.personal_details.map((d, j) => (i === j ? { ...d, ...change } : d)),
@@ -313,7 +328,8 @@ function DetailsEditor({ fields, update }: EditorProps) {
           </div>
           <div class="field">
             <label for={`detail-text-${i}`}>Detail</label>
-            <input id={`detail-text-${i}`} value={d.text} maxLength={500} placeholder="Daughter graduates in June" onInput={(e) => set(i, { text: e.currentTarget.value })} />
+            <input id={`detail-text-${i}`} value={d.text} maxLength={500} placeholder={DETAIL_HINTS[d.kind]} onInput={(e) => set(i, { text: e.currentTarget.value })} />
+            <LiveSentence id={`detail-sentence-${i}`} input={{ part: "detail", kind: d.kind, text: d.text, contact_id: contactId }} />
           </div>
           <div class="field">
             <label for={`detail-date-${i}`}>Date{d.kind === "birthday" ? "" : " (optional)"}</label>
