@@ -28,6 +28,7 @@ from api import (
     health,
     introductions,
     look_for,
+    meetings,
     notes,
     pitches,
     reminders,
@@ -111,7 +112,7 @@ def create_app(settings: Settings | None = None, *, with_worker: bool | None = N
     for module in (
         auth, events, attendees, badges, checkin,
         cards, contacts, exchange, directory, look_for, notes, search, pitches,
-        followups, reminders, introductions,
+        followups, reminders, introductions, meetings,
         sync, account,
     ):  # fmt: skip
         api.include_router(module.router)

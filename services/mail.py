@@ -52,8 +52,9 @@ def build_message(
     body: str,
     reply_to: str | None = None,
     message_id: str | None = None,
+    calendar: str | None = None,
 ) -> EmailMessage:
-    """A plain-text UTF-8 message with safe headers."""
+    """A plain-text UTF-8 message with safe headers (and an invite.ics, if given)."""
     msg = EmailMessage()
     from_name, from_email = parseaddr(clean_header(from_addr))
     msg["From"] = formataddr((from_name, from_email))
@@ -64,6 +65,10 @@ def build_message(
     domain = from_email.rpartition("@")[2] or "localhost"
     msg["Message-ID"] = message_id or make_msgid(domain=domain)
     msg.set_content(body, charset="utf-8")
+    if calendar:
+        msg.add_attachment(
+            calendar, subtype="calendar", filename="invite.ics", params={"method": "REQUEST"}
+        )
     return msg
 
 
@@ -111,6 +116,7 @@ async def enqueue_email(
     body: str,
     reply_to: str | None = None,
     introduction_id: uuid.UUID | None = None,
+    calendar: str | None = None,
 ) -> OutboundEmail:
     """Queue a system mail; it goes out once the surrounding transaction commits."""
     email = OutboundEmail(
@@ -120,6 +126,7 @@ async def enqueue_email(
         body=body,
         reply_to=clean_header(reply_to) if reply_to else None,
         introduction_id=introduction_id,
+        calendar=calendar,
         status=EmailStatus.queued,
         next_attempt_at=utcnow(),
     )
@@ -198,6 +205,7 @@ async def deliver(settings: Settings, email: OutboundEmail) -> Exception | None:
         body=email.body,
         reply_to=email.reply_to,
         message_id=f"<{email.id}@rapport>",
+        calendar=email.calendar,
     )
     try:
         await send_smtp(settings, message)
