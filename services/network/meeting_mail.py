@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, vCalAddress, vText
 from icalendar import Event as CalendarEvent
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import mail
@@ -137,3 +137,26 @@ async def remind_due(session: AsyncSession, *, now: datetime) -> int:
             )
     await session.flush()
     return len(due)
+
+
+async def calendar_entries(session: AsyncSession, *, user: User) -> list[CalendarEvent]:
+    """My meetings for my calendar feed (cancelled ones marked so, which calendars remove),
+    with the same UIDs as the invitations."""
+    found = (
+        await session.execute(
+            select(Meeting, Event)
+            .join(Event, Event.id == Meeting.event_id)
+            .where(or_(Meeting.requester_id == user.id, Meeting.invitee_id == user.id))
+            .order_by(Meeting.starts_at)
+        )
+    ).all()
+    entries = []
+    for meeting, event in found:
+        other_id = meeting.invitee_id if meeting.requester_id == user.id else meeting.requester_id
+        other = await person(session, event_id=event.id, user_id=other_id)
+        entries.append(
+            calendar_event(
+                meeting, event=event, summary=f"Meeting with {one_line(other.name)}", people=[]
+            )
+        )
+    return entries

@@ -9,6 +9,7 @@ import email
 from collections import Counter
 from datetime import timedelta
 from email.message import Message
+from urllib.parse import urlsplit
 
 import pytest
 from icalendar import Calendar
@@ -127,6 +128,26 @@ async def test_the_acceptance_mail_carries_an_invitation_calendars_import(
         uids.add(str(entry["uid"]))
     (meeting_id,) = (await db.scalars(select(Meeting.id))).all()
     assert uids == {f"meeting-{meeting_id}@rapport"}
+
+
+async def test_my_calendar_feed_lists_my_meetings_in_the_events_zone(
+    db: AsyncSession, make_client: ClientFactory, clock: Clock
+) -> None:
+    v = await venue(db, make_client, people=3)
+    a, b, c = v.people
+    request = await asked(v, a, b, [5])
+    await b.client.post(f"{API}/meeting-requests/{request['id']}/accept", json={"slot": slot(5)})
+    for person, other, count in ((a, "Person B", 1), (b, "Person A", 1), (c, None, 0)):
+        made = await person.client.post(f"{API}/reminders/calendar-feed")
+        feed = await (await make_client()).get(urlsplit(made.json()["url"]).path)
+        entries = Calendar.from_ical(feed.content).walk("VEVENT")
+        assert len(entries) == count
+        if other:
+            (entry,) = entries
+            assert str(entry["summary"]) == f"Meeting with {other}"
+            start = entry.decoded("dtstart")
+            assert str(start.tzinfo) == "Europe/Berlin" and (start.hour, start.minute) == (10, 40)
+            assert str(entry["uid"]).startswith("meeting-")
 
 
 async def test_we_met_exchanges_cards_both_ways(
