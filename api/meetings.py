@@ -17,6 +17,8 @@ from schemas.meetings import (
     BlockIn,
     DeclineIn,
     MeetingOut,
+    MeetingPreferencesIn,
+    MeetingPreferencesOut,
     MeetingRequestIn,
     MeetingRequestOut,
     MeetingSettingsIn,
@@ -27,7 +29,7 @@ from schemas.meetings import (
     SlotsOut,
     WindowIn,
 )
-from services.network import meeting_answers, meeting_settings, meetings
+from services.network import meeting_answers, meeting_mail, meeting_settings, meetings
 from services.network.meeting_answers import MeetingView
 from services.network.meeting_settings import Setup
 from services.network.meetings import Person, RequestView
@@ -283,3 +285,24 @@ async def cancel(meeting_id: uuid.UUID, user: CurrentUser, db: DbSession) -> Mee
 )
 async def we_met(meeting_id: uuid.UUID, user: CurrentUser, db: DbSession) -> MeetingOut:
     return meeting_out(await meeting_answers.we_met(db, user=user, meeting_id=meeting_id))
+
+
+@router.get(
+    "/meeting-preferences",
+    response_model=MeetingPreferencesOut,
+    summary="How I hear about my meetings",
+)
+async def get_preferences(user: CurrentUser, db: DbSession) -> MeetingPreferencesOut:
+    return MeetingPreferencesOut(reminder_mail=await meeting_mail.reminder_mail(db, user=user))
+
+
+@router.put(
+    "/meeting-preferences",
+    response_model=MeetingPreferencesOut,
+    summary="Opt in to meeting reminders by mail (the app always reminds me)",
+)
+async def put_preferences(
+    data: MeetingPreferencesIn, user: CurrentUser, db: DbSession
+) -> MeetingPreferencesOut:
+    on = await meeting_mail.set_reminder_mail(db, user=user, on=data.reminder_mail)
+    return MeetingPreferencesOut(reminder_mail=on)

@@ -152,3 +152,11 @@ class MeetingStatsOut(BaseModel):
     days: list[DayFiguresOut]
     slots: list[datetime]
     places: list[PlaceFullnessOut]
+
+
+class MeetingPreferencesIn(BaseModel):
+    reminder_mail: bool = Field(description="Also mail me the reminder ten minutes before")
+
+
+class MeetingPreferencesOut(BaseModel):
+    reminder_mail: bool

@@ -1,11 +1,12 @@
 """meetings
 
 One-to-one meetings at an event: the organizer's settings and places, requests, meetings,
-the person-slot and place-slot-seat rows whose unique keys refuse double bookings, and blocks.
+the person-slot and place-slot-seat rows whose unique keys refuse double bookings, blocks,
+and each person's reminder choice. System mail can carry an iCalendar invitation.
 
 Revision ID: 0010e
 Revises: 0009
-Create Date: 2026-12-05 12:03:10.461921
+Create Date: 2026-12-05 12:10:12.280046
 """
 
 from collections.abc import Sequence
@@ -49,6 +50,18 @@ def upgrade() -> None:
             batch_op.f("ix_meeting_blocks_blocked_id"), ["blocked_id"], unique=False
         )
 
+    op.create_table(
+        "meeting_preferences",
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("reminder_mail", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_meeting_preferences_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_meeting_preferences")),
+    )
     op.create_table(
         "meeting_places",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -327,6 +340,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_meeting_places_event_id"))
 
     op.drop_table("meeting_places")
+    op.drop_table("meeting_preferences")
     with op.batch_alter_table("meeting_blocks", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_meeting_blocks_blocked_id"))
 

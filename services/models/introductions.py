@@ -242,3 +242,14 @@ class MeetingBlock(Base):
         ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class MeetingPreferences(Base):
+    """How a person likes to hear about their meetings (the app always tells them)."""
+
+    __tablename__ = "meeting_preferences"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    reminder_mail: Mapped[bool] = mapped_column(Boolean, default=False)  # opt-in

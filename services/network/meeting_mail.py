@@ -14,13 +14,15 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, vCalAddress, vText
 from icalendar import Event as CalendarEvent
 from sqlalchemy import or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services import mail
+from services.db import unit_of_work, utcnow
 from services.mail import clean_header as one_line
-from services.models import Event, Meeting, Notification, User
+from services.models import Event, Meeting, MeetingPreferences, Notification, User
 from services.models import MeetingStatus as M
 from services.network.meetings import person
+from services.settings import Settings
 
 REMIND_BEFORE = timedelta(minutes=10)
 
@@ -106,9 +108,26 @@ async def send_invitations(session: AsyncSession, *, meeting: Meeting, event: Ev
         )
 
 
+async def reminder_mail(session: AsyncSession, *, user: User) -> bool:
+    """Whether I want my meeting reminders by mail too (off unless I opted in)."""
+    prefs = await session.get(MeetingPreferences, user.id)
+    return bool(prefs and prefs.reminder_mail)
+
+
+async def set_reminder_mail(session: AsyncSession, *, user: User, on: bool) -> bool:
+    """Opt in to (or out of) meeting reminders by mail."""
+    prefs = await session.get(MeetingPreferences, user.id)
+    if prefs is None:
+        prefs = MeetingPreferences(user_id=user.id)
+        session.add(prefs)
+    prefs.reminder_mail = on
+    await session.flush()
+    return on
+
+
 async def remind_due(session: AsyncSession, *, now: datetime) -> int:
-    """Tell both people of each meeting starting within ten minutes, once; returns how many
-    meetings were reminded."""
+    """Tell both people of each meeting starting within ten minutes, once, in the app (and by
+    mail for those who opted in); returns how many meetings were reminded."""
     due = (
         await session.scalars(
             select(Meeting)
@@ -126,17 +145,32 @@ async def remind_due(session: AsyncSession, *, now: datetime) -> int:
         assert event is not None
         meeting.reminded_at = now
         when = when_and_where(meeting, timezone=event.timezone)
-        for user_id in (meeting.requester_id, meeting.invitee_id):
-            session.add(
-                Notification(
-                    user_id=user_id,
-                    kind="meeting_soon",
-                    text=f"Your meeting starts soon: {when}.",
-                    event_id=event.id,
+        for me, other in (
+            (meeting.requester_id, meeting.invitee_id),
+            (meeting.invitee_id, meeting.requester_id),
+        ):
+            other_name = one_line((await person(session, event_id=event.id, user_id=other)).name)
+            text = f"Your meeting with {other_name} starts soon: {when}."
+            session.add(Notification(user_id=me, kind="meeting_soon", text=text, event_id=event.id))
+            user = await session.get(User, me)
+            if user is not None and await reminder_mail(session, user=user):
+                await mail.enqueue_email(
+                    session,
+                    kind="meeting_reminder",
+                    to_address=user.email,
+                    subject=f"Soon: meeting with {other_name}",
+                    body=f"Hello,\n\n{text}\n\nSent by Rapport.\n",
                 )
-            )
     await session.flush()
     return len(due)
+
+
+async def remind_meetings(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+) -> int:
+    """The worker's job: remind the meetings starting within ten minutes."""
+    async with unit_of_work(sessionmaker) as session:
+        return await remind_due(session, now=utcnow())
 
 
 async def calendar_entries(session: AsyncSession, *, user: User) -> list[CalendarEvent]:

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import mail
 from services.models import Contact, Meeting, MeetingPersonSlot, MeetingPlaceSlot, OutboundEmail
+from services.network import meeting_mail
 from services.settings import get_settings
 from tests.api.test_meetings import API, START, Clock, asked, clock, free, slot, venue
 from tests.conftest import ClientFactory
@@ -148,6 +149,31 @@ async def test_my_calendar_feed_lists_my_meetings_in_the_events_zone(
             start = entry.decoded("dtstart")
             assert str(start.tzinfo) == "Europe/Berlin" and (start.hour, start.minute) == (10, 40)
             assert str(entry["uid"]).startswith("meeting-")
+
+
+async def test_both_are_reminded_ten_minutes_before_once_and_by_mail_if_they_opted_in(
+    db: AsyncSession, make_client: ClientFactory, clock: Clock
+) -> None:
+    v = await venue(db, make_client)
+    a, b = v.people
+    request = await asked(v, a, b, [3])
+    await b.client.post(f"{API}/meeting-requests/{request['id']}/accept", json={"slot": slot(3)})
+    opted = await b.client.put(f"{API}/meeting-preferences", json={"reminder_mail": True})
+    assert opted.json() == {"reminder_mail": True}
+    starts = START + 3 * timedelta(minutes=20)
+    assert await meeting_mail.remind_due(db, now=starts - timedelta(minutes=11)) == 0
+    assert await meeting_mail.remind_due(db, now=starts - timedelta(minutes=10)) == 1
+    assert await meeting_mail.remind_due(db, now=starts - timedelta(minutes=9)) == 0
+    await db.commit()
+    for person, other in ((a, "Person B"), (b, "Person A")):
+        notes = (await person.client.get(f"{API}/notifications")).json()["items"]
+        assert sum(f"meeting with {other} starts soon" in n["text"] for n in notes) == 1
+    reminders = (
+        await db.scalars(
+            select(OutboundEmail.to_address).where(OutboundEmail.kind == "meeting_reminder")
+        )
+    ).all()
+    assert list(reminders) == [b.user.email]
 
 
 async def test_we_met_exchanges_cards_both_ways(
