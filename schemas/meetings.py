@@ -160,3 +160,23 @@ class MeetingPreferencesIn(BaseModel):
 
 class MeetingPreferencesOut(BaseModel):
     reminder_mail: bool
+
+
+class MeetingAcceptOp(BaseModel):
+    """Offline sync: accept one proposed slot of a request."""
+
+    request_id: uuid.UUID
+    slot: datetime
+
+
+class MeetingDeclineOp(BaseModel):
+    """Offline sync: decline a request."""
+
+    request_id: uuid.UUID
+    reason: DeclineReason | None = None
+
+
+class MeetingCancelOp(BaseModel):
+    """Offline sync: cancel a booked meeting."""
+
+    meeting_id: uuid.UUID
