@@ -15,6 +15,7 @@ from schemas.common import ErrorOut
 from schemas.meetings import (
     AcceptIn,
     BlockIn,
+    DayFiguresOut,
     DeclineIn,
     MeetingOut,
     MeetingPreferencesIn,
@@ -23,13 +24,21 @@ from schemas.meetings import (
     MeetingRequestOut,
     MeetingSettingsIn,
     MeetingSettingsOut,
+    MeetingStatsOut,
     PersonOut,
+    PlaceFullnessOut,
     PlaceOut,
     ProposeIn,
     SlotsOut,
     WindowIn,
 )
-from services.network import meeting_answers, meeting_mail, meeting_settings, meetings
+from services.network import (
+    meeting_answers,
+    meeting_mail,
+    meeting_settings,
+    meeting_stats,
+    meetings,
+)
 from services.network.meeting_answers import MeetingView
 from services.network.meeting_settings import Setup
 from services.network.meetings import Person, RequestView
@@ -306,3 +315,42 @@ async def put_preferences(
 ) -> MeetingPreferencesOut:
     on = await meeting_mail.set_reminder_mail(db, user=user, on=data.reminder_mail)
     return MeetingPreferencesOut(reminder_mail=on)
+
+
+@router.get(
+    f"{EVENT}/stats",
+    response_model=MeetingStatsOut,
+    summary="The organizer's figures: per day, and how full each place is per slot",
+    description='Counts only. A meeting neither person marked "We met" is a no-show once over.',
+)
+async def stats(access: OrganizerAccess, db: DbSession) -> MeetingStatsOut:
+    figures = await meeting_stats.stats(db, event=access.event)
+    return MeetingStatsOut(
+        days=[DayFiguresOut(**vars(d)) for d in figures.days],
+        slots=figures.slots,
+        places=[
+            PlaceFullnessOut(place=p.place, capacity=p.capacity, booked=p.booked)
+            for p in figures.places
+        ],
+    )
+
+
+@router.get(
+    f"{EVENT}/stats.csv",
+    summary="The organizer's figures as CSV",
+    description="UTF-8 with BOM, CRLF: one row per day, a blank row, then one row per place "
+    "and slot. Place names starting with = + - @ get a leading ' so spreadsheets do not run "
+    "them.",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+async def stats_csv(access: OrganizerAccess, db: DbSession) -> Response:
+    figures = await meeting_stats.stats(db, event=access.event)
+    return Response(
+        meeting_stats.stats_csv(figures, event=access.event),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": 'attachment; filename="meetings.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
