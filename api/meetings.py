@@ -92,6 +92,7 @@ def _request_out(view: RequestView) -> MeetingRequestOut:
         created_at=r.created_at,
         expires_at=r.expires_at,
         meeting_id=view.meeting_id,
+        timezone=view.timezone,
     )
 
 

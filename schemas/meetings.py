@@ -115,6 +115,7 @@ class MeetingRequestOut(BaseModel):
     created_at: datetime
     expires_at: datetime
     meeting_id: uuid.UUID | None
+    timezone: str = Field(description="The event's time zone, in which to show the slots")
 
 
 class MeetingOut(BaseModel):

@@ -55,6 +55,8 @@ export interface MeetingRequest {
   created_at: string;
   expires_at: string;
   meeting_id: string | null;
+  /** The event's time zone, in which its slots are shown. */
+  timezone: string;
 }
 
 export interface Meeting {
@@ -112,6 +114,7 @@ export function slotLabel(iso: string, timezone: string): string {
     month: "short",
     hour: "2-digit",
     minute: "2-digit",
+    hourCycle: "h23",
   });
 }
 

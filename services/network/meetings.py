@@ -64,6 +64,7 @@ class RequestView:
     your_turn: bool
     can_propose: bool
     meeting_id: uuid.UUID | None
+    timezone: str  # the event's, in which its slots are shown
 
 
 def status_now(request: MeetingRequest, at: datetime) -> R:
@@ -282,6 +283,8 @@ async def view(session: AsyncSession, *, request: MeetingRequest, user: User) ->
     mine_proposed = request.requester_proposed if outgoing else request.invitee_proposed
     your_turn = status is R.pending and request.awaiting_id == user.id
     meeting_id = await session.scalar(select(Meeting.id).where(Meeting.request_id == request.id))
+    event = await session.get(Event, request.event_id)
+    assert event is not None
     return RequestView(
         request=request,
         outgoing=outgoing,
@@ -290,6 +293,7 @@ async def view(session: AsyncSession, *, request: MeetingRequest, user: User) ->
         your_turn=your_turn,
         can_propose=your_turn and not mine_proposed,
         meeting_id=meeting_id,
+        timezone=event.timezone,
     )
 
 

@@ -48,7 +48,6 @@ export default function Agenda({ params }: ScreenProps) {
     requests.reload();
   };
   const mark = (id: string, what: string) => setQueued((now) => ({ ...now, [id]: what }));
-  const zone = agenda.data?.[0]?.timezone;
   const incoming = (requests.data ?? []).filter((r) => r.status === "pending" && r.your_turn);
   const waiting = (requests.data ?? []).filter((r) => r.status === "pending" && !r.your_turn);
   const closed = (requests.data ?? []).filter((r) => r.status !== "pending" && r.status !== "accepted");
@@ -81,7 +80,6 @@ export default function Agenda({ params }: ScreenProps) {
             <IncomingRow
               key={r.id}
               request={r}
-              timezone={zone}
               eventId={eventId}
               queued={queued[r.id]}
               onQueued={mark}
@@ -200,16 +198,15 @@ function MeetingRow({ meeting: m, queued, onQueued, onChange }: RowProps & { mee
 
 function IncomingRow({
   request: r,
-  timezone,
   eventId,
   queued,
   onQueued,
   onChange,
-}: RowProps & { request: MeetingRequest; timezone?: string; eventId: string }) {
+}: RowProps & { request: MeetingRequest; eventId: string }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const [reason, setReason] = useState("");
-  const zone = timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const zone = r.timezone;
 
   async function act(what: string, online: () => Promise<unknown>, queue: () => Promise<unknown>) {
     setBusy(true);
