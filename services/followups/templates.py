@@ -39,6 +39,7 @@ PLACEHOLDERS: dict[str, str] = {
     "resource": "What I promised to send (a link, a report, slides), when the promise is one",
     "link": "The link I noted with that promise (empty when there is none)",
     "next_step": "The next step I noted",
+    "meeting": 'Our meeting booked at the event, e.g. "at Table 4 on Tuesday"',
     "my_name": "My name",
     "my_headline": "My headline",
     "my_signature": "My signature",

@@ -20,6 +20,7 @@ from services import mail
 from services.models import Contact, Meeting, MeetingPersonSlot, MeetingPlaceSlot, OutboundEmail
 from services.network import meeting_mail
 from services.settings import get_settings
+from tests import factories
 from tests.api.test_meetings import API, START, Clock, asked, clock, free, slot, venue
 from tests.conftest import ClientFactory
 from tests.support import need, postgres_url
@@ -192,6 +193,30 @@ async def test_we_met_exchanges_cards_both_ways(
     assert sorted(map(str, owners)) == sorted([str(a.user.id), str(b.user.id)])
     (theirs,) = (await b.client.get(f"{API}/meetings")).json()
     assert theirs["we_met"] is False and theirs["contact_id"]
+
+
+async def test_follow_up_drafts_know_the_meeting_through_a_placeholder(
+    db: AsyncSession, make_client: ClientFactory, clock: Clock
+) -> None:
+    v = await venue(db, make_client)
+    a, b = v.people
+    request = await asked(v, a, b, [0])
+    await b.client.post(f"{API}/meeting-requests/{request['id']}/accept", json={"slot": slot(0)})
+    (meeting,) = (await a.client.get(f"{API}/meetings")).json()
+    met = (await a.client.post(f"{API}/meetings/{meeting['id']}/we-met")).json()
+    body = "Thank you for the meeting{% if meeting %} {{ meeting }}{% endif %}."
+    shown = await a.client.post(
+        f"{API}/follow-up-templates/preview",
+        json={"contact_id": met["contact_id"], "subject": "Hello", "body": body},
+    )
+    assert shown.status_code == 200, shown.text
+    assert shown.json()["body"].strip() == "Thank you for the meeting at Table 4 on Monday."
+    other = await factories.met_contact(db, owner=a.user, name="Not Met")
+    plain = await a.client.post(
+        f"{API}/follow-up-templates/preview",
+        json={"contact_id": str(other.id), "subject": "Hello", "body": body},
+    )
+    assert plain.json()["body"].strip() == "Thank you for the meeting."
 
 
 @pytest.mark.postgres
