@@ -15,6 +15,7 @@ from schemas.common import ErrorOut
 from schemas.meetings import (
     AcceptIn,
     BlockIn,
+    ContactAtEventOut,
     DayFiguresOut,
     DeclineIn,
     MeetingOut,
@@ -154,6 +155,18 @@ async def free_slots(
     return SlotsOut(
         slot_minutes=setup.settings.slot_minutes, timezone=access.event.timezone, slots=slots
     )
+
+
+@router.get(
+    "/contacts/{contact_id}/meeting-person",
+    response_model=ContactAtEventOut,
+    summary="Whom to ask for a meeting for one of my contacts: the event where we met, and them",
+)
+async def meeting_person(
+    contact_id: uuid.UUID, user: CurrentUser, db: DbSession
+) -> ContactAtEventOut:
+    event_id, person = await meetings.person_for_contact(db, user=user, contact_id=contact_id)
+    return ContactAtEventOut(event_id=event_id, person=_person(person))
 
 
 @router.post(

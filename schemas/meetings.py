@@ -79,6 +79,11 @@ class PersonOut(BaseModel):
     company: str = ""
 
 
+class ContactAtEventOut(BaseModel):
+    event_id: uuid.UUID = Field(description="The event where I met them")
+    person: PersonOut
+
+
 class MeetingRequestIn(BaseModel):
     attendee_id: uuid.UUID = Field(description="Whom I ask: an attendee of this event")
     message: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""

@@ -119,6 +119,8 @@ export function slotLabel(iso: string, timezone: string): string {
 }
 
 export const meetings = {
+  personForContact: (contactId: string) =>
+    request<{ event_id: string; person: MeetingPerson }>(`/contacts/${encodeURIComponent(contactId)}/meeting-person`),
   settings: (eventId: string) => request<MeetingSettings>(`${base(eventId)}/settings`),
   saveSettings: (eventId: string, body: MeetingSettings) =>
     request<MeetingSettings>(`${base(eventId)}/settings`, { method: "PUT", body }),

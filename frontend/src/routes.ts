@@ -105,6 +105,12 @@ export const routes: Route[] = [
     load: () => import("./screens/people/Introduce"),
   },
   {
+    path: "/contacts/:id/meet",
+    title: "Ask for a meeting",
+    access: "signed-in",
+    load: () => import("./screens/event/AskMeeting").then((m) => ({ default: m.FromContact })),
+  },
+  {
     path: "/introductions",
     title: "Introductions",
     access: "signed-in",

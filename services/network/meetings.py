@@ -32,7 +32,7 @@ from services.models import (
 from services.models import RequestStatus as R
 from services.network import meeting_settings, meeting_slots
 from services.network.meeting_settings import Setup
-from services.people import cards
+from services.people import cards, contacts
 
 NOT_FOUND = "No such meeting request."
 NO_MEETING = "No such meeting."
@@ -333,6 +333,30 @@ async def common_slots(
         attendee = await _asked_attendee(session, event=event, user=user, attendee_id=attendee_id)
         people.append(attendee.user_id)
     return setup, await meeting_slots.free_slots(session, setup=setup, user_ids=people, now=now())
+
+
+async def person_for_contact(
+    session: AsyncSession, *, user: User, contact_id: uuid.UUID
+) -> tuple[uuid.UUID, Person]:
+    """The event where I met a contact (a badge scanned, the directory) and them as an attendee
+    there, to ask them for a meeting; the event id comes first."""
+    contact = await contacts.get_contact(session, user=user, contact_id=contact_id)
+    attendee = None
+    if contact.person_id is not None and contact.event_id is not None:
+        attendee = await session.scalar(
+            select(Attendee).where(
+                Attendee.event_id == contact.event_id, Attendee.user_id == contact.person_id
+            )
+        )
+    if attendee is None:
+        raise NotFound(
+            "You can ask for a meeting only someone you met at an event (a badge scanned, the "
+            "directory) who is still an attendee there.",
+            code="not_met_at_event",
+        )
+    return attendee.event_id, await person(
+        session, event_id=attendee.event_id, user_id=attendee.user_id
+    )
 
 
 async def block(session: AsyncSession, *, event: Event, user: User, attendee_id: uuid.UUID) -> None:

@@ -336,3 +336,21 @@ async def test_the_one_who_asked_can_withdraw_a_waiting_request(
     assert (await b.client.post(f"{url}/withdraw")).status_code == 403
     assert (await a.client.post(f"{url}/withdraw")).json()["status"] == "cancelled"
     assert (await b.client.post(f"{url}/accept", json={"slot": slot(0)})).status_code == 409
+
+
+async def test_a_contact_met_at_the_event_leads_to_whom_to_ask(
+    db: AsyncSession, make_client: ClientFactory, clock: Clock
+) -> None:
+    v = await venue(db, make_client)
+    a, b = v.people
+    added = await a.client.post(f"{API}/events/{v.event.id}/directory/{b.attendee.id}/add")
+    assert added.status_code in (200, 201), added.text
+    contact_id = added.json()["contact"]["id"]
+    found = await a.client.get(f"{API}/contacts/{contact_id}/meeting-person")
+    assert found.status_code == 200, found.text
+    assert found.json()["event_id"] == str(v.event.id)
+    assert found.json()["person"]["attendee_id"] == str(b.attendee.id)
+    assert (await b.client.get(f"{API}/contacts/{contact_id}/meeting-person")).status_code == 404
+    typed = await factories.contact(db, owner=a.user, name="Typed In")
+    refused = await a.client.get(f"{API}/contacts/{typed.id}/meeting-person")  # type: ignore[attr-defined]
+    assert refused.status_code == 404 and refused.json()["error"] == "not_met_at_event"

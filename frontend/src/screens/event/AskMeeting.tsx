@@ -1,6 +1,6 @@
 // /events/:id/meet/:attendeeId: ask someone for a meeting. Only the slots when we are both
 // free are shown; up to three can be picked, with a short message (300 characters).
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import type { ApiError } from "../../api";
 import { Button } from "../../components/Button";
 import { ErrorBox } from "../../components/ErrorBox";
@@ -110,6 +110,27 @@ export default function AskMeeting({ params, query }: ScreenProps) {
           </Button>
         </div>
       </form>
+    </section>
+  );
+}
+
+/** /contacts/:id/meet: someone I met at an event (a badge scanned, the directory): find them as
+ * an attendee there, then ask as from the directory. */
+export function FromContact({ params }: ScreenProps) {
+  const found = useApi(() => meetings.personForContact(params.id), [params.id]);
+  useEffect(() => {
+    if (!found.data) return;
+    const { event_id: eventId, person } = found.data;
+    const query = new URLSearchParams({ name: person.name });
+    navigate(`/events/${eventId}/meet/${person.attendee_id}?${query}`, { replace: true });
+  }, [found.data]);
+  return (
+    <section class="stack-lg">
+      <p class="breadcrumb">
+        <a href={`/contacts/${params.id}`}>Back to the contact</a>
+      </p>
+      <ErrorBox error={found.error} />
+      {!found.error && <Loading label="Finding where you met…" />}
     </section>
   );
 }
