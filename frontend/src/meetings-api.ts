@@ -136,6 +136,8 @@ export const meetings = {
     request<MeetingRequest>(`${req(id)}/decline`, { method: "POST", body: { reason } }),
   propose: (id: string, slots: string[]) =>
     request<MeetingRequest>(`${req(id)}/propose`, { method: "POST", body: { slots } }),
+  block: (eventId: string, attendeeId: string) =>
+    request<void>(`${base(eventId)}/blocks`, { method: "POST", body: { attendee_id: attendeeId } }),
   withdraw: (id: string) => request<MeetingRequest>(`${req(id)}/withdraw`, { method: "POST" }),
   cancel: (id: string) => request<Meeting>(`/meetings/${encodeURIComponent(id)}/cancel`, { method: "POST" }),
   weMet: (id: string) => request<Meeting>(`/meetings/${encodeURIComponent(id)}/we-met`, { method: "POST" }),

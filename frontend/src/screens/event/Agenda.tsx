@@ -289,6 +289,26 @@ function IncomingRow({
         >
           Decline
         </Button>
+        {r.other.attendee_id && (
+          <Button
+            kind="quiet"
+            disabled={busy}
+            onClick={() => {
+              const attendeeId = r.other.attendee_id;
+              if (!attendeeId || !window.confirm(`Decline and take no more requests from ${r.other.name}?`)) return;
+              void act(
+                "decline",
+                async () => {
+                  await meetings.block(eventId, attendeeId);
+                  await meetings.decline(r.id, null);
+                },
+                () => queueDecline(r.id, null, `Decline the meeting with ${r.other.name}`),
+              );
+            }}
+          >
+            Block
+          </Button>
+        )}
         {r.can_propose && r.other.attendee_id && (
           <a
             class="button button-quiet"
