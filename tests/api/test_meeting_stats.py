@@ -58,3 +58,17 @@ async def test_figures_per_day_and_place_fullness_for_the_organizer_only(
     assert rows[places_at + 1] == ["slot (Europe/Berlin)", "place", "capacity", "booked"]
     assert ["2030-06-10 09:00", "'=Table 1", "1", "1"] in rows
     assert (await p[0].client.get(f"{v.base}/stats.csv")).status_code == 403
+
+
+async def test_my_data_export_holds_my_meeting_requests_and_meetings(
+    db: AsyncSession, make_client: ClientFactory, clock: Clock
+) -> None:
+    v = await venue(db, make_client, people=3)
+    a, b, c = v.people
+    request = await asked(v, a, b, [1])
+    await b.client.post(f"{API}/meeting-requests/{request['id']}/accept", json={"slot": slot(1)})
+    for person in (a, b):
+        exported = (await person.client.get(f"{API}/me/export")).json()
+        (mine,) = exported["meetings"]
+        assert mine["message"] == "Coffee?" and mine["meeting"]["place_name"] == "Table 4"
+    assert (await c.client.get(f"{API}/me/export")).json()["meetings"] == []
