@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, Dialog, expect
 
 from tests.e2e.browsing import no_sideways_scroll, sign_in_by_mail, wait_for_service_worker
 from tests.e2e.conftest import LiveServer
+from tests.e2e.door_support import share_session
 from tests.e2e.test_directory import PHONE, _new_event_with, _new_organizer
 
 pytestmark = pytest.mark.browser
@@ -43,10 +44,12 @@ def test_ask_accept_the_second_slot_both_see_it_then_cancel_offline(
             headers={"X-CSRF-Token": organizer.csrf},
         )
         assert saved.status_code == 200, saved.text
-    finally:
+    except BaseException:
         organizer.client.close()
+        raise
 
     phone_a, phone_b = browser.new_context(**PHONE), browser.new_context(**PHONE)
+    laptop = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         a = sign_in_by_mail(phone_a, live_server, a_email)
         b = sign_in_by_mail(phone_b, live_server, b_email)
@@ -65,6 +68,7 @@ def test_ask_accept_the_second_slot_both_see_it_then_cancel_offline(
         choices.nth(1).check()
         a.get_by_label("A short message").fill("Twenty minutes on battery recycling?")
         no_sideways_scroll(a)
+        a.screenshot(path=artifacts / "meetings-ask.png", full_page=True)
         a.get_by_role("button", name="Ask for a meeting").click()
         expect(a.get_by_role("heading", name="My agenda")).to_be_visible()
         expect(a.get_by_text("waiting for their answer")).to_be_visible()
@@ -87,6 +91,16 @@ def test_ask_accept_the_second_slot_both_see_it_then_cancel_offline(
         no_sideways_scroll(b)
         b.screenshot(path=artifacts / "meetings-agenda.png", full_page=True)
 
+        # The organizer sees counts and how full Table 4 is, not who meets whom.
+        share_session(laptop, organizer, live_server)
+        desk = laptop.new_page()
+        desk.goto(live_server.url(f"/events/{event_id}"))
+        panel = desk.locator("section", has=desk.get_by_role("heading", name="Meetings"))
+        expect(panel.get_by_role("img", name="Table 4: 1 meetings booked")).to_be_visible()
+        expect(panel.locator("tbody tr")).to_have_count(1)
+        expect(panel).not_to_contain_text(a_name)
+        panel.screenshot(path=artifacts / "meetings-organizer.png")
+
         # Offline, B's agenda still reads from the phone, and B cancels through the outbox.
         wait_for_service_worker(b)
         expect(meeting_b).to_contain_text("Table 4")
@@ -108,3 +122,5 @@ def test_ask_accept_the_second_slot_both_see_it_then_cancel_offline(
     finally:
         phone_a.close()
         phone_b.close()
+        laptop.close()
+        organizer.client.close()

@@ -77,7 +77,7 @@ export function MeetingsPanel({ eventId, timezone }: { eventId: string; timezone
   }
 
   return (
-    <section class="panel stack" aria-labelledby="meetings-settings-title">
+    <section class="panel stack meetings-panel" aria-labelledby="meetings-settings-title">
       <h2 id="meetings-settings-title">Meetings</h2>
       <form class="stack" onSubmit={save} noValidate>
         <ErrorBox error={error} />
