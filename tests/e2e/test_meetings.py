@@ -110,12 +110,16 @@ def test_ask_accept_the_second_slot_both_see_it_then_cancel_offline(
         b.once("dialog", lambda dialog: Dialog.accept(dialog))
         meeting_b.get_by_role("button", name="Cancel meeting").click()
         expect(meeting_b).to_contain_text("Cancelled (waiting to sync)")
+        b.reload()  # still offline: the cancellation waits on the phone, and says so
+        expect(meeting_b).to_contain_text("Cancelled (waiting to sync)")
         a.reload()
         expect(a.locator("[data-meeting]").filter(has_text=b_name)).not_to_contain_text("Cancelled")
 
         # Back online: the outbox sends it, and A is told.
         phone_b.set_offline(False)
         expect(b.locator(".sync-status")).to_have_count(0, timeout=20_000)
+        expect(meeting_b).to_contain_text("Cancelled")
+        expect(meeting_b).not_to_contain_text("waiting to sync")
         a.reload()
         expect(a.locator(".notification").filter(has_text="cancelled your meeting")).to_be_visible()
         expect(a.locator("[data-meeting]").filter(has_text=b_name)).to_contain_text("Cancelled")

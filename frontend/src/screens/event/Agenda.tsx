@@ -2,7 +2,7 @@
 // a reason, propose other times once), those I sent, and my meetings in time order with the
 // place and the other person. It reads offline (the offline cache keeps it); accept, decline
 // and cancel made offline go through the outbox and are settled by the server on reconnect.
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import type { ApiError } from "../../api";
 import { Button } from "../../components/Button";
 import { ErrorBox } from "../../components/ErrorBox";
@@ -18,7 +18,13 @@ import {
   meetings,
   slotLabel,
 } from "../../meetings-api";
-import { queueAccept, queueCancel, queueDecline } from "../../outbox/meetings";
+import {
+  onMeetingSettled,
+  queueAccept,
+  queueCancel,
+  queueDecline,
+  waitingAnswers,
+} from "../../outbox/meetings";
 import { navigate, type ScreenProps } from "../../router";
 import "../../meetings.css";
 
@@ -48,6 +54,20 @@ export default function Agenda({ params }: ScreenProps) {
     requests.reload();
   };
   const mark = (id: string, what: string) => setQueued((now) => ({ ...now, [id]: what }));
+  useEffect(() => {
+    // What waits in the outbox shows as waiting after a reload; once the server has settled
+    // it, the agenda is read again.
+    const readOutbox = () =>
+      waitingAnswers()
+        .then(setQueued)
+        .catch(() => {});
+    void readOutbox();
+    return onMeetingSettled(() => {
+      void readOutbox();
+      agenda.reload();
+      requests.reload();
+    });
+  }, [eventId]);
   const incoming = (requests.data ?? []).filter((r) => r.status === "pending" && r.your_turn);
   const waiting = (requests.data ?? []).filter((r) => r.status === "pending" && !r.your_turn);
   const closed = (requests.data ?? []).filter((r) => r.status !== "pending" && r.status !== "accepted");
