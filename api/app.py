@@ -28,6 +28,7 @@ from api import (
     health,
     introductions,
     look_for,
+    meetings,
     notes,
     pitches,
     reminders,
@@ -121,7 +122,7 @@ def create_app(settings: Settings | None = None, *, with_worker: bool | None = N
     for module in (
         checkin, auth, events, attendees, badges,
         cards, contacts, exchange, directory, look_for, notes, search, pitches,
-        followups, reminders, introductions,
+        followups, reminders, introductions, meetings,
         sync, account,
     ):  # fmt: skip
         api.include_router(module.router)

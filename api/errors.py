@@ -74,6 +74,8 @@ PATH_IDS: dict[str, tuple[str, str]] = {
     "conflict_id": ("conflict_not_found", "No such note conflict."),
     "notification_id": ("notification_not_found", "No such notification."),
     "introduction_id": ("introduction_not_found", "No such introduction."),
+    "request_id": ("meeting_request_not_found", "No such meeting request."),
+    "meeting_id": ("meeting_not_found", "No such meeting."),
 }
 UUID_ERRORS = frozenset({"uuid_parsing", "uuid_type", "uuid_version"})
 MALFORMED = "The request is not in the expected form."

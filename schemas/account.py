@@ -34,6 +34,10 @@ class AccountExport(BaseModel):
     interactions: Rows = Field(description="Times I logged being in touch")
     reminder_settings: dict[str, Any] | None
     introductions: Rows = Field(description="Each with the two people asked and their answers")
+    meetings: Rows = Field(
+        default_factory=list,
+        description="Meeting requests I sent or got at events, and the meetings booked from them",
+    )
     registrations: Rows = Field(description="Events I am registered for, my record, my check-ins")
     events_i_run: Rows = Field(description="Events I organize or staff: name and role only")
     notifications: Rows

@@ -52,8 +52,10 @@ def build_message(
     body: str,
     reply_to: str | None = None,
     message_id: str | None = None,
+    calendar: str | None = None,
 ) -> EmailMessage:
-    """A plain-text UTF-8 message with safe headers, dated now (RFC 5322 requires a Date)."""
+    """A plain-text UTF-8 message with safe headers (and an invite.ics, if given), dated now
+    (RFC 5322 requires a Date)."""
     msg = EmailMessage()
     msg["Date"] = format_datetime(utcnow())
     from_name, from_email = parseaddr(clean_header(from_addr))
@@ -65,6 +67,10 @@ def build_message(
     domain = from_email.rpartition("@")[2] or "localhost"
     msg["Message-ID"] = message_id or make_msgid(domain=domain)
     msg.set_content(body, charset="utf-8")
+    if calendar:
+        msg.add_attachment(
+            calendar, subtype="calendar", filename="invite.ics", params={"method": "REQUEST"}
+        )
     return msg
 
 
@@ -112,6 +118,7 @@ async def enqueue_email(
     body: str,
     reply_to: str | None = None,
     introduction_id: uuid.UUID | None = None,
+    calendar: str | None = None,
 ) -> OutboundEmail:
     """Queue a system mail; it goes out once the surrounding transaction commits."""
     email = OutboundEmail(
@@ -121,6 +128,7 @@ async def enqueue_email(
         body=body,
         reply_to=clean_header(reply_to) if reply_to else None,
         introduction_id=introduction_id,
+        calendar=calendar,
         status=EmailStatus.queued,
         next_attempt_at=utcnow(),
     )
@@ -199,6 +207,7 @@ async def deliver(settings: Settings, email: OutboundEmail) -> Exception | None:
         body=email.body,
         reply_to=email.reply_to,
         message_id=f"<{email.id}@rapport>",
+        calendar=email.calendar,
     )
     try:
         await send_smtp(settings, message)

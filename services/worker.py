@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from services import mail
 from services.db import unit_of_work
 from services.followups import delivery, digest, drafts
+from services.network import meeting_mail
 from services.settings import Settings
 
 log = logging.getLogger("rapport.worker")
@@ -40,6 +41,7 @@ JOBS: list[Job] = [
     delivery.deliver_follow_ups,
     drafts.draft_after_events,
     digest.send_daily_digests,
+    meeting_mail.remind_meetings,
 ]
 
 

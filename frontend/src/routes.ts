@@ -23,6 +23,18 @@ export const routes: Route[] = [
     load: () => import("./screens/event/Directory"),
   },
   {
+    path: "/events/:id/agenda",
+    title: "My agenda",
+    access: "signed-in",
+    load: () => import("./screens/event/Agenda"),
+  },
+  {
+    path: "/events/:id/meet/:attendeeId",
+    title: "Ask for a meeting",
+    access: "signed-in",
+    load: () => import("./screens/event/AskMeeting"),
+  },
+  {
     path: "/events/:id/look-for",
     title: "Who I'm looking for",
     access: "signed-in",
@@ -91,6 +103,12 @@ export const routes: Route[] = [
     title: "Introduce",
     access: "signed-in",
     load: () => import("./screens/people/Introduce"),
+  },
+  {
+    path: "/contacts/:id/meet",
+    title: "Ask for a meeting",
+    access: "signed-in",
+    load: () => import("./screens/event/AskMeeting").then((m) => ({ default: m.FromContact })),
   },
   {
     path: "/introductions",

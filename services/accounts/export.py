@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.db import Base, utcnow
@@ -34,6 +34,8 @@ from services.models import (
     IntroductionParty,
     KeepInTouch,
     LookForEntry,
+    Meeting,
+    MeetingRequest,
     MessageTemplate,
     Note,
     NoteConflict,
@@ -184,6 +186,21 @@ async def _introductions(session: AsyncSession, *, user_id: uuid.UUID) -> list[d
     return [{**row(i, leave_out={"open_pair"}), "people": people[i.id]} for i in introductions]
 
 
+async def _meetings(session: AsyncSession, *, user_id: uuid.UUID) -> list[dict[str, Any]]:
+    """Meeting requests I sent or got, each with the meeting booked from it (if any)."""
+    requests = await _all(
+        session,
+        MeetingRequest,
+        or_(MeetingRequest.requester_id == user_id, MeetingRequest.invitee_id == user_id),
+        order=MeetingRequest.created_at,
+    )
+    booked = {
+        m.request_id: m
+        for m in await _all(session, Meeting, Meeting.request_id.in_([r.id for r in requests]))
+    }
+    return [{**row(r), "meeting": row(booked[r.id]) if r.id in booked else None} for r in requests]
+
+
 async def _registrations(session: AsyncSession, *, user_id: uuid.UUID) -> list[dict[str, Any]]:
     """Events I am registered for: the event, my attendee record, my own check-ins."""
     registrations = (
@@ -277,6 +294,7 @@ async def export_account(session: AsyncSession, *, user: User) -> dict[str, Any]
             }
         ),
         "introductions": await _introductions(session, user_id=uid),
+        "meetings": await _meetings(session, user_id=uid),
         "registrations": await _registrations(session, user_id=uid),
         "events_i_run": await _events_i_run(session, user_id=uid),
         "notifications": [

@@ -10,19 +10,23 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.models import (
     Channel,
     Contact,
     DetailKind,
+    Event,
+    Meeting,
+    MeetingStatus,
     Note,
     NoteTopic,
     PersonalDetail,
@@ -47,6 +51,8 @@ class Known:
     # promise is something to do (an introduction, a call).
     resource: str = ""
     next_step: str = ""
+    # The latest one-to-one meeting we booked at an event: "at Table 4 on Tuesday".
+    meeting: str = ""
     note_channel: str | None = None
     extra_topics: list[str] = field(default_factory=list)
 
@@ -215,7 +221,41 @@ async def what_we_know(
         entry = of(contact_id)
         entry.promise, entry.promise_id, entry.link = text, promise_id, link
         entry.resource = as_resource(text)
+    await _meetings(session, owner_id=owner_id, contacts=contacts, of=of)
     return known
+
+
+async def _meetings(
+    session: AsyncSession,
+    *,
+    owner_id: uuid.UUID,
+    contacts: Select[Any],
+    of: Callable[[uuid.UUID], Known],
+) -> None:
+    """The latest meeting booked with each contact, as "at Table 4 on Tuesday" (the weekday in
+    the event's time zone; "on Tuesday" alone when people found each other)."""
+    rows = await session.execute(
+        select(Contact.id, Meeting.starts_at, Meeting.place_name, Event.timezone)
+        .join(
+            Meeting,
+            or_(
+                and_(Meeting.requester_id == owner_id, Meeting.invitee_id == Contact.person_id),
+                and_(Meeting.invitee_id == owner_id, Meeting.requester_id == Contact.person_id),
+            ),
+        )
+        .join(Event, Event.id == Meeting.event_id)
+        .where(
+            Contact.owner_id == owner_id,
+            Contact.id.in_(contacts),
+            Meeting.status == MeetingStatus.booked,
+        )
+        .order_by(Meeting.starts_at.desc())
+    )
+    for contact_id, starts_at, place, timezone in rows:
+        entry = of(contact_id)
+        if not entry.meeting:
+            day = f"on {starts_at.astimezone(ZoneInfo(timezone)):%A}"
+            entry.meeting = f"at {place} {day}" if place else day
 
 
 class ContactFacts(Protocol):

@@ -169,6 +169,7 @@ def values_for(
         "resource": facts.resource,
         "link": facts.link,
         "next_step": facts.next_step,
+        "meeting": facts.meeting,
         "my_name": sender.name,
         "my_headline": sender.headline,
         "my_signature": sender.signature,

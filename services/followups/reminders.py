@@ -37,6 +37,7 @@ from services.models import (
     Promise,
     User,
 )
+from services.network import meeting_mail
 
 MAX_CADENCE_DAYS = 3650
 
@@ -362,7 +363,7 @@ CALENDAR_DAYS = 366
 
 async def calendar_feed(session: AsyncSession, *, owner: User) -> bytes:
     """My reminders for the coming year as an iCalendar file (all-day events; birthdays repeat
-    yearly)."""
+    yearly), and my meetings at events."""
     today = today_for(owner)
     calendar = Calendar()
     calendar.add("prodid", "-//Rapport//Reminders//EN")
@@ -381,4 +382,7 @@ async def calendar_feed(session: AsyncSession, *, owner: User) -> bytes:
         if reminder.yearly:
             event.add("rrule", {"freq": "yearly"})
         calendar.add_component(event)
+    for meeting in await meeting_mail.calendar_entries(session, user=owner):
+        calendar.add_component(meeting)
+    calendar.add_missing_timezones()
     return calendar.to_ical()

@@ -47,6 +47,7 @@ PLACEHOLDERS: dict[str, str] = {
     "pick_up": "Wanting to carry on our conversation (on its topic, if I noted one)",
     "stay_in_touch": "A closing line such as “Let's stay in touch.”",
     "ask": "Asking what they make of what I sent",
+    "meeting": 'Our meeting booked at the event, e.g. "at Table 4 on Tuesday"',
     "my_name": "My name",
     "my_headline": "My headline",
     "my_signature": "My signature",

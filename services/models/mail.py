@@ -33,6 +33,8 @@ class OutboundEmail(Base):
     introduction_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("introductions.id", ondelete="CASCADE"), index=True
     )
+    # An iCalendar invitation (METHOD:REQUEST) sent along as invite.ics, e.g. a meeting booked.
+    calendar: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default=EmailStatus.queued, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

@@ -44,6 +44,7 @@ HANDLER_MODULES = (
     "services.sync.notes",
     "services.sync.door",
     "services.sync.followups",
+    "services.sync.meetings",
 )
 # Errors that pass: the operation is answered `retry` and not recorded.
 RETRY_CODES = frozenset({"scan_again"})

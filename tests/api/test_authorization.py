@@ -775,6 +775,160 @@ ROUTES.update(
 )
 
 
+# --- meetings at the event (tests/api/test_meetings.py and friends) ---------------------------
+# Event A takes meetings; attendee_a meets a listed attendee X. Only the two people of a request
+# or a meeting see it (others 404); the organizer's figures are the organizer's alone.
+_meeting: dict[str, str] = {}
+_SLOTS = ("2030-05-01T07:00:00Z", "2030-05-01T07:20:00Z", "2030-05-01T07:40:00Z")
+
+
+async def _meetings_on(session: AsyncSession, world: World) -> dict[str, str]:
+    from datetime import date, time
+
+    from schemas.meetings import MeetingSettingsIn, PlaceIn, WindowIn
+    from services.network import meeting_settings
+
+    window = WindowIn(day=date(2030, 5, 1), start=time(9), end=time(11))
+    settings = MeetingSettingsIn(
+        enabled=True, windows=[window], places=[PlaceIn(name="Table 1", capacity=5)]
+    )
+    await meeting_settings.update(session, event=world.event_a, data=settings)
+    await session.commit()
+    return {}
+
+
+async def _meeting_partner(session: AsyncSession, world: World) -> dict[str, str]:
+    """Meetings on, and X listed in event A's directory."""
+    await _meetings_on(session, world)
+    listed = await _listed_attendee(session, world)
+    _meeting["attendee_id"] = listed["attendee_id"]
+    return listed
+
+
+async def _meeting_request(session: AsyncSession, world: World, *, a_asks: bool) -> Any:
+    from sqlalchemy import select
+
+    from schemas.meetings import MeetingRequestIn
+    from services.models import Attendee, User
+    from services.network import directory, meetings
+
+    listed = await _meeting_partner(session, world)
+    a = await _owner_a(session, world)
+    a_row = await session.scalar(
+        select(Attendee).where(Attendee.event_id == world.event_a.id, Attendee.user_id == a.id)
+    )
+    assert a_row is not None
+    await directory.set_listed(session, attendee=a_row, listed=True)
+    x_row = await session.get(Attendee, uuid.UUID(listed["attendee_id"]))
+    assert x_row is not None
+    x = await session.get(User, x_row.user_id)
+    asker, asked = (a, x_row) if a_asks else (x, a_row)
+    data = MeetingRequestIn(attendee_id=asked.id, message="Hi", slots=list(_SLOTS[:2]))
+    view = await meetings.ask(session, event=world.event_a, user=asker, data=data)
+    await session.commit()
+    return view
+
+
+async def _request_to_a(session: AsyncSession, world: World) -> dict[str, str]:
+    view = await _meeting_request(session, world, a_asks=False)
+    return {"request_id": str(view.request.id)}
+
+
+async def _request_from_a(session: AsyncSession, world: World) -> dict[str, str]:
+    view = await _meeting_request(session, world, a_asks=True)
+    return {"request_id": str(view.request.id)}
+
+
+async def _meeting_of_a(session: AsyncSession, world: World) -> dict[str, str]:
+    from datetime import datetime
+
+    from services.network import meeting_answers
+
+    view = await _meeting_request(session, world, a_asks=False)
+    accepted = await meeting_answers.accept(
+        session,
+        user=await _owner_a(session, world),
+        request_id=view.request.id,
+        slot=datetime.fromisoformat(_SLOTS[0]),
+    )
+    await session.commit()
+    assert accepted.meeting_id is not None
+    return {"meeting_id": str(accepted.meeting_id)}
+
+
+async def _contact_met_at_event(session: AsyncSession, world: World) -> dict[str, str]:
+    from services.models import Attendee
+    from services.people import exchange
+
+    listed = await _meeting_partner(session, world)
+    attendee = await session.get(Attendee, uuid.UUID(listed["attendee_id"]))
+    assert attendee is not None
+    added = await exchange.add_attendee(
+        session, user=await _owner_a(session, world), attendee=attendee
+    )
+    await session.commit()
+    return {"contact_id": str(added.contact.id)}
+
+
+_MEETING_SETTINGS = {
+    "enabled": True,
+    "windows": [{"day": "2030-05-01", "start": "09:00", "end": "11:00"}],
+    "slot_minutes": 20,
+    "places": [{"name": "Table 1", "capacity": 2}],
+}
+_M = f"{_E}/meetings"
+
+ROUTES.update(
+    {
+        ("GET", f"{_M}/settings"): Case(MEMBERS(200)),
+        ("PUT", f"{_M}/settings"): Case(ORGANIZERS(200), json=_MEETING_SETTINGS),
+        ("GET", f"{_M}/slots"): Case(ATTENDEES(200), prepare=_meetings_on),
+        ("POST", f"{_M}/requests"): Case(
+            ATTENDEES(201),
+            json=lambda role: {"attendee_id": _meeting.get("attendee_id"), "slots": [_SLOTS[0]]},
+            prepare=_meeting_partner,
+        ),
+        ("GET", f"{_M}/requests"): Case(ATTENDEES(200)),
+        ("GET", f"{_M}/agenda"): Case(ATTENDEES(200)),
+        ("POST", f"{_M}/blocks"): Case(
+            ATTENDEES(204),
+            json=lambda role: {"attendee_id": _meeting.get("attendee_id")},
+            prepare=_meeting_partner,
+        ),
+        ("DELETE", f"{_M}/blocks/{{attendee_id}}"): Case(ATTENDEES(204), prepare=_meeting_partner),
+        ("GET", f"{_M}/stats"): Case(ORGANIZERS(200)),
+        ("GET", f"{_M}/stats.csv"): Case(ORGANIZERS(200)),
+        ("GET", f"{API}/meeting-preferences"): Case(SIGNED_IN(200)),
+        ("PUT", f"{API}/meeting-preferences"): Case(SIGNED_IN(200), json={"reminder_mail": True}),
+        ("GET", f"{API}/meetings"): Case(SIGNED_IN(200)),
+        ("GET", f"{API}/contacts/{{contact_id}}/meeting-person"): Case(
+            OWNER_A(200), prepare=_contact_met_at_event
+        ),
+        ("GET", f"{API}/meeting-requests/{{request_id}}"): Case(
+            OWNER_A(200), prepare=_request_to_a
+        ),
+        ("POST", f"{API}/meeting-requests/{{request_id}}/accept"): Case(
+            OWNER_A(200), json={"slot": _SLOTS[1]}, prepare=_request_to_a
+        ),
+        ("POST", f"{API}/meeting-requests/{{request_id}}/decline"): Case(
+            OWNER_A(200), json={"reason": "no_time"}, prepare=_request_to_a
+        ),
+        ("POST", f"{API}/meeting-requests/{{request_id}}/propose"): Case(
+            OWNER_A(200), json={"slots": [_SLOTS[2]]}, prepare=_request_to_a
+        ),
+        ("POST", f"{API}/meeting-requests/{{request_id}}/withdraw"): Case(
+            OWNER_A(200), prepare=_request_from_a
+        ),
+        ("POST", f"{API}/meetings/{{meeting_id}}/cancel"): Case(
+            OWNER_A(200), prepare=_meeting_of_a
+        ),
+        ("POST", f"{API}/meetings/{{meeting_id}}/we-met"): Case(
+            OWNER_A(200), prepare=_meeting_of_a
+        ),
+    }
+)
+
+
 async def make_world(db: AsyncSession) -> World:
     organizer_a = await factories.user(db, is_organizer=True)
     organizer_b = await factories.user(db, is_organizer=True)

@@ -10,6 +10,7 @@ import { AttendeeList } from "./event/AttendeeList";
 import { BadgesPanel } from "./event/BadgesPanel";
 import { DoorPanel } from "./event/DoorPanel";
 import { EventDetails } from "./event/EventDetails";
+import { MeetingsPanel } from "./event/MeetingsPanel";
 import { StaffPanel } from "./event/StaffPanel";
 import { eventNotReady } from "./event/eventNotReady";
 
@@ -50,6 +51,9 @@ function EventScreen({ event, onChanged }: { event: EventOut; onChanged: () => v
             </a>{" "}
             <a class="button button-secondary" href={`/events/${event.id}/look-for`}>
               Who I'm looking for
+            </a>{" "}
+            <a class="button button-secondary" href={`/events/${event.id}/agenda`}>
+              My agenda
             </a>
           </p>
         )}
@@ -67,6 +71,7 @@ function EventScreen({ event, onChanged }: { event: EventOut; onChanged: () => v
       {staff && <AttendeeList eventId={event.id} />}
       {organizer && <StaffPanel eventId={event.id} />}
       {organizer && <BadgesPanel eventId={event.id} />}
+      {organizer && <MeetingsPanel eventId={event.id} timezone={event.timezone} />}
     </div>
   );
 }

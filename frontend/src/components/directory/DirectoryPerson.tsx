@@ -92,6 +92,14 @@ export function DirectoryPerson({ eventId, person, reasons, onAdded }: Props) {
             </Button>
           </span>
         ))}
+      {!person.is_me && (
+        <a
+          class="button button-secondary"
+          href={`/events/${eventId}/meet/${person.attendee_id}?${new URLSearchParams({ name: person.name || "Someone" })}`}
+        >
+          Ask for a meeting
+        </a>
+      )}
       <ErrorBox error={error} />
     </li>
   );

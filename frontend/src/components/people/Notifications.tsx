@@ -1,5 +1,6 @@
 // "Alex added you at DevConf": unread notifications with a one-tap share back (I receive
-// their card in return), or a dismissal; news of an introduction links to Introductions.
+// their card in return), or a dismissal; news of an introduction links to Introductions, news
+// of a meeting to My agenda.
 import { useState } from "preact/hooks";
 import { Button } from "../Button";
 import { announce } from "../Status";
@@ -39,6 +40,11 @@ export function Notifications({ onChange }: { onChange: () => void }) {
             {item.kind.startsWith("introduction_") && (
               <p>
                 <a href="/introductions">See your introductions</a>
+              </p>
+            )}
+            {item.kind.startsWith("meeting_") && item.event_id && (
+              <p>
+                <a href={`/events/${item.event_id}/agenda`}>See My agenda</a>
               </p>
             )}
             <div class="actions">

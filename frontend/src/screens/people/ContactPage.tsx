@@ -142,6 +142,11 @@ export default function ContactPage({ params, query }: ScreenProps) {
           <a class="button button-secondary" href={`${view}/introduce`}>
             Introduce to…
           </a>
+          {c.person_id && c.event_id && (
+            <a class="button button-secondary" href={`${view}/meet`}>
+              Ask for a meeting
+            </a>
+          )}
         </div>
         <p class="link-line">
           <a href="/introductions">Your introductions</a>
