@@ -21,7 +21,7 @@ import hmac
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schemas.checkin import AttendeeBrief, ScanAnswer
@@ -250,23 +250,19 @@ async def door_conflicts(session: AsyncSession, *, event: Event) -> DoorConflict
             .order_by(DoorConflict.created_at, DoorConflict.id)
         )
     ).all()
-    scan_ids = {c.scan_id for c, _ in rows} | {c.other_scan_id for c, _ in rows}
-    scans = (
-        {
-            s.id: s
-            for s in await session.scalars(select(CheckInScan).where(CheckInScan.id.in_(scan_ids)))
-        }
-        if scan_ids
-        else {}
+    # Subqueries rather than lists of ids: an event's conflicts can be many.
+    of_event = DoorConflict.event_id == event.id
+    in_conflict = or_(
+        CheckInScan.id.in_(select(DoorConflict.scan_id).where(of_event)),
+        CheckInScan.id.in_(select(DoorConflict.other_scan_id).where(of_event)),
     )
-    offline = (
-        set(
-            await session.scalars(
-                select(DoorOfflineScan.scan_id).where(DoorOfflineScan.scan_id.in_(scan_ids))
-            )
+    scans = {s.id: s for s in await session.scalars(select(CheckInScan).where(in_conflict))}
+    offline = set(
+        await session.scalars(
+            select(DoorOfflineScan.scan_id)
+            .join(CheckInScan, CheckInScan.id == DoorOfflineScan.scan_id)
+            .where(DoorOfflineScan.event_id == event.id, in_conflict)
         )
-        if scan_ids
-        else set()
     )
     grouped: dict[uuid.UUID, tuple[Attendee, set[uuid.UUID], datetime]] = {}
     for conflict, attendee in rows:
