@@ -111,7 +111,7 @@ async def last_interactions(
     session: AsyncSession,
     *,
     owner: User,
-    contact_ids: Sequence[uuid.UUID] | Select[tuple[uuid.UUID]] | None = None,
+    contact_ids: Sequence[uuid.UUID] | Select[uuid.UUID] | None = None,
 ) -> dict[uuid.UUID, datetime]:
     """When I was last in touch with each contact: met, wrote a note, sent a follow-up, or
     logged an interaction, whichever came last."""
