@@ -27,12 +27,13 @@ import json
 import time
 import uuid
 import zlib
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, union
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from services.auth.tokens import token_hash
 from services.db import utcnow
@@ -43,7 +44,7 @@ from services.models import Attendee, Badge, CheckIn, Event
 FORMAT = 2
 COLUMNS = ["id", "name", "company", "title", "checked_in_at", "gate", "badges", "revoked"]
 HASH_DIGITS = 32  # hex digits of the HMAC kept: 128 bits
-CHUNK = 500  # attendees per query; the event loop serves other requests between chunks
+CHUNK = 250  # attendees per query; the event loop serves other requests between chunks
 CACHE_SECONDS = 60.0
 # A change committed a little after its timestamp was taken must not be missed: updates look
 # this far behind the version they are asked for (sending a row twice does no harm).
@@ -134,17 +135,16 @@ def _changed_since(event: Event, since: datetime) -> Any:
     )
 
 
+Scope = Callable[[Any], list[Any]]  # conditions on an attendee id column
+
+
 async def _rows(
-    session: AsyncSession, event: Event, key: str, only: Any, after: uuid.UUID | None
-) -> tuple[list[list[Any]], uuid.UUID | None]:
-    """The next CHUNK attendees by id after `after` (of `only`, if given), as pack rows."""
-    where = [Attendee.event_id == event.id]
-    if after is not None:
-        where.append(Attendee.id > after)
-    if only is not None:
-        where.append(Attendee.id.in_(only))
+    conn: AsyncConnection, event: Event, key: str, scope: Scope, limit: int | None = None
+) -> list[list[Any]]:
+    """Pack rows of the event's attendees within `scope`, by id."""
+    where = [Attendee.event_id == event.id, *scope(Attendee.id)]
     people = (
-        await session.execute(
+        await conn.execute(
             select(
                 Attendee.id,
                 Attendee.name,
@@ -158,21 +158,21 @@ async def _rows(
             )
             .where(*where)
             .order_by(Attendee.id)
-            .limit(CHUNK)
+            .limit(limit)
         )
     ).all()
     if not people:
-        return [], None
-    last = people[-1][0]
+        return []
     badges: dict[uuid.UUID, tuple[list[str], list[str]]] = {p[0]: ([], []) for p in people}
-    for attendee_id, token, revoked_at in await session.execute(
+    # On the badges' own attendee_id (its index), so each chunk reads only its badges.
+    for attendee_id, token, revoked_at in await conn.execute(
         select(Badge.attendee_id, Badge.token, Badge.revoked_at)
-        .join(Attendee, Attendee.id == Badge.attendee_id)
-        .where(*where, Attendee.id <= last)
+        .where(*scope(Badge.attendee_id), Badge.attendee_id <= people[-1][0])
         .order_by(Badge.issued_at)
     ):
-        badges[attendee_id][1 if revoked_at is not None else 0].append(hash_token(key, token))
-    rows = [
+        if attendee_id in badges:
+            badges[attendee_id][1 if revoked_at is not None else 0].append(hash_token(key, token))
+    return [
         [
             str(attendee_id),
             name,
@@ -184,7 +184,31 @@ async def _rows(
         ]
         for attendee_id, name, company, title, at, gate in people
     ]
-    return rows, last
+
+
+async def _chunks(
+    conn: AsyncConnection, event: Event, key: str, since: datetime | None
+) -> AsyncIterator[list[list[Any]]]:
+    """The pack's rows, CHUNK at a time: every attendee by id, or those changed since."""
+    if since is None:
+        after: uuid.UUID | None = None
+        while True:
+            rows = await _rows(conn, event, key, _after(after), limit=CHUNK)
+            if not rows:
+                return
+            yield rows
+            after = uuid.UUID(rows[-1][0])
+    changed = sorted((await conn.execute(_changed_since(event, since - OVERLAP))).scalars())
+    for start in range(0, len(changed), CHUNK):
+        yield await _rows(conn, event, key, _among(changed[start : start + CHUNK]))
+
+
+def _after(after: uuid.UUID | None) -> Scope:
+    return lambda column: [column > after] if after is not None else []
+
+
+def _among(ids: list[uuid.UUID]) -> Scope:
+    return lambda column: [column.in_(ids)]
 
 
 async def build_pack(
@@ -195,16 +219,11 @@ async def build_pack(
     gzip = zlib.compressobj(6, zlib.DEFLATED, 31)  # 31: a gzip header and trailer
     parts = [gzip.compress((await _head(session, event, version, since is None)).encode())]
     key = pack_key(event.id)
-    only = _changed_since(event, since - OVERLAP) if since is not None else None
-    after: uuid.UUID | None = None
-    first = True
-    while True:
-        rows, after = await _rows(session, event, key, only, after)
-        if not rows:
-            break
+    separator = b""
+    async for rows in _chunks(await session.connection(), event, key, since):
         text = ",".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in rows)
-        parts.append(gzip.compress(((",", "")[first] + text).encode()))
-        first = False
+        parts.append(gzip.compress(separator + text.encode()))
+        separator = b","
         await asyncio.sleep(0)  # let door scans through between chunks
     parts.append(gzip.compress(b"]}"))
     parts.append(gzip.flush())
@@ -215,11 +234,13 @@ async def offline_pack(
     session: AsyncSession, *, event: Event, since: datetime | None = None
 ) -> BuiltPack:
     """What a door phone downloads: the full pack (kept CACHE_SECONDS per event, built by one
-    request while the others wait for it), or the update since a version it holds."""
-    if since is not None:
-        return await build_pack(session, event=event, since=since)
+    request while the others wait for it), or the update since a version it holds. One pack
+    of an event is built at a time, so phones that all ask at once never make the door's
+    scans wait behind many builds."""
     lock = _building.setdefault(event.id, asyncio.Lock())
     async with lock:
+        if since is not None:
+            return await build_pack(session, event=event, since=since)
         cached = _cache.get(event.id)
         if cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
             return cached[1]

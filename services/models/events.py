@@ -58,7 +58,11 @@ class Attendee(Base):
     chose to be listed in the event's attendee directory."""
 
     __tablename__ = "attendees"
-    __table_args__ = (UniqueConstraint("event_id", "email"),)
+    __table_args__ = (
+        UniqueConstraint("event_id", "email"),
+        # An event's attendees in id order, a chunk at a time (the door pack).
+        Index("ix_attendees_event_id_id", "event_id", "id"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     event_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))

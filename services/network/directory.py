@@ -12,6 +12,7 @@ same contact, same notice to them.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,22 +96,40 @@ async def list_directory(
 
     Only what each person shows is searched: the rows hold nothing else.
     """
+    has = _has(session)
+    words = listing.fold(query or "").split()
     where = [DirectoryEntry.event_id == event.id]
-    where += [
-        DirectoryEntry.search_text.contains(word, autoescape=True)
-        for word in listing.fold(query or "").split()
-    ]
-    total = await session.scalar(select(func.count()).select_from(DirectoryEntry).where(*where))
+    where += [has(DirectoryEntry.search_text, word) for word in words]
     mine = and_(Contact.owner_id == viewer.id, Contact.person_id == DirectoryEntry.user_id)
-    rows = await session.execute(
-        select(DirectoryEntry, Contact.id)
-        .outerjoin(Contact, mine)
+    page = (
+        select(DirectoryEntry.attendee_id)
         .where(*where)
         .order_by(DirectoryEntry.sort_key, DirectoryEntry.attendee_id)  # the index's order
         .limit(limit)
         .offset(offset)
+        .subquery()
     )
-    return [_entry(row, contact_id, viewer) for row, contact_id in rows], total or 0
+    rows = (
+        await session.execute(
+            select(DirectoryEntry, Contact.id)
+            .join(page, page.c.attendee_id == DirectoryEntry.attendee_id)
+            .outerjoin(Contact, mine)
+            .order_by(DirectoryEntry.sort_key, DirectoryEntry.attendee_id)
+        )
+    ).all()
+    if len(rows) < limit and (rows or not offset):
+        total = offset + len(rows)  # the last page says how many there are
+    else:
+        counted = select(func.count()).select_from(DirectoryEntry).where(*where)
+        total = await session.scalar(counted) or 0
+    return [_entry(row, contact_id, viewer) for row, contact_id in rows], total
+
+
+def _has(session: AsyncSession) -> Callable[[Any, str], ColumnElement[bool]]:
+    """A plain substring test (no LIKE wildcards, no case rules: both sides are folded)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return lambda column, text: func.instr(column, text) > 0
+    return lambda column, text: func.strpos(column, text) > 0
 
 
 def _count_of(conditions: list[ColumnElement[bool]]) -> ColumnElement[int]:
@@ -140,39 +159,43 @@ async def people_to_meet(
     looking = [(e, phrase) for e, phrase in wanted if phrase]
     if not looking and not mine:
         return [], 0
-    looking_for = _count_of(
-        [_WORD_FIELDS[e.kind].like(listing.phrase_pattern(p)) for e, p in looking]
-    )
-    shared = _count_of(
-        [DirectoryEntry.interest_keys.contains(f"\n{key}\n", autoescape=True) for key in mine]
-    )
+    has = _has(session)
+    looking_for = _count_of([has(_WORD_FIELDS[e.kind], f" {' '.join(p)} ") for e, p in looking])
+    shared = _count_of([has(DirectoryEntry.interest_keys, f"\n{key}\n") for key in mine])
     known = exists().where(Contact.owner_id == user.id, Contact.person_id == DirectoryEntry.user_id)
+    # One pass over the event's rows, each scored once; only ids and sort keys are sorted, and
+    # the count of all matches rides along (a window), so one query gives page and total.
     scored = (
         select(
             DirectoryEntry.attendee_id,
+            DirectoryEntry.sort_key,
             looking_for.label("looking_for"),
             shared.label("shared"),
         )
         .where(DirectoryEntry.event_id == event.id, DirectoryEntry.user_id != user.id, ~known)
         .subquery()
     )
-    matching = or_(scored.c.looking_for > 0, scored.c.shared > 0)
-    total = await session.scalar(select(func.count()).select_from(scored).where(matching))
-    rows = await session.scalars(
-        select(DirectoryEntry)
-        .join(scored, scored.c.attendee_id == DirectoryEntry.attendee_id)
-        .where(matching)
-        .order_by(
-            scored.c.looking_for.desc(),
-            scored.c.shared.desc(),
-            DirectoryEntry.sort_key,
-            DirectoryEntry.attendee_id,
+    page = (
+        await session.execute(
+            select(scored.c.attendee_id, func.count().over())
+            .where(or_(scored.c.looking_for > 0, scored.c.shared > 0))
+            .order_by(
+                scored.c.looking_for.desc(),
+                scored.c.shared.desc(),
+                scored.c.sort_key,
+                scored.c.attendee_id,
+            )
+            .limit(limit)
+            .offset(offset)
         )
-        .limit(limit)
-        .offset(offset)
+    ).all()
+    total = page[0][1] if page else await _matches_past_the_end(session, scored)
+    found_rows = await session.scalars(
+        select(DirectoryEntry).where(DirectoryEntry.attendee_id.in_([p[0] for p in page]))
     )
+    by_id = {row.attendee_id: row for row in found_rows}
     suggestions = []
-    for row in rows:
+    for row in (by_id[attendee_id] for attendee_id, _ in page):
         entry = _entry(row, None, user)
         profile = Profile.of(entry.card)
         found = [e.text for e, phrase in wanted if profile.matches(e.kind, phrase)]
@@ -180,6 +203,12 @@ async def people_to_meet(
         both = [spelling for key, spelling in mine.items() if key in theirs]
         suggestions.append(Suggestion(entry, found, both))
     return suggestions, total or 0
+
+
+async def _matches_past_the_end(session: AsyncSession, scored: Any) -> int:
+    """The total for a page past the last match (which carries no count of its own)."""
+    matching = or_(scored.c.looking_for > 0, scored.c.shared > 0)
+    return await session.scalar(select(func.count()).select_from(scored).where(matching)) or 0
 
 
 async def add_from_directory(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -312,12 +312,13 @@ def _copies(card: Card) -> Select[Contact]:
     )
 
 
-async def _refresh(session: AsyncSession, card: Card, copies: Iterable[Contact]) -> None:
+async def _refresh(session: AsyncSession, card: Card, copies: Sequence[Contact]) -> None:
+    """At most COPIES_CHUNK copies (their search entries are rewritten in one statement)."""
     shared = await shared_view(session, card=card)
     for copy in copies:
         apply_shared(copy, shared)
-        await search.index_contact(session, contact=copy)
     await session.flush()
+    await search.index_contacts(session, contacts=copies)
 
 
 async def refresh_shared_copies(
