@@ -129,7 +129,8 @@ async def offline_pack(
 ) -> Response:
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=UTC)
-    built = await pack.offline_pack(db, event=access.event, since=since)
+    # While another request builds the pack, this one gives its connection back (db.close).
+    built = await pack.offline_pack(db, event=access.event, since=since, release=db.close)
     headers = {**NO_STORE, "Vary": "Accept-Encoding"}
     if "gzip" in request.headers.get("accept-encoding", "").lower():
         headers["Content-Encoding"] = "gzip"

@@ -19,8 +19,10 @@ MAX_PARAMETERS = 1000
 
 def count(parameters: Any, executemany: bool) -> int:
     """The parameters one statement binds."""
-    if executemany:
-        parameters = parameters[0] if parameters else ()
+    # An executemany sends a list of rows; but a batch of "insertmanyvalues" (many rows in one
+    # multi-VALUES statement) arrives flagged executemany with its one flat list of values.
+    if executemany and parameters and isinstance(parameters[0], (list, tuple, dict)):
+        parameters = parameters[0]
     return len(parameters or ())
 
 

@@ -15,6 +15,7 @@ def test_an_executemany_counts_one_row() -> None:
     assert bound_parameters.count([(1, 2, 3)] * 5000, True) == 3
     assert bound_parameters.count({"a": 1, "b": 2}, False) == 2
     assert bound_parameters.count(None, False) == 0
+    assert bound_parameters.count(("a", "b", "c"), True) == 3  # one multi-VALUES batch
 
 
 async def test_the_suite_catches_a_long_in_list(db: AsyncSession) -> None:

@@ -14,8 +14,8 @@ attendees changed since then (the attendee, a badge issued or revoked, a check-i
 or moved), each whole, plus the event's counts for the phone to check its merged pack by.
 
 The pack is written a chunk of rows at a time into the gzip stream, so the server holds only
-the compressed bytes; a full pack is kept per event for CACHE_SECONDS, so twenty phones that
-fetch it at 08:00 cost one build.
+the compressed bytes; each answer is kept for CACHE_SECONDS, so twenty phones that fetch it at
+08:00 cost one build (see offline_pack).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import json
 import time
 import uuid
 import zlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -60,7 +60,7 @@ class BuiltPack:
     full: bool
 
 
-_cache: dict[uuid.UUID, tuple[float, BuiltPack]] = {}
+_cache: dict[tuple[uuid.UUID, datetime | None], tuple[float, BuiltPack]] = {}
 _building: dict[uuid.UUID, asyncio.Lock] = {}
 
 
@@ -231,29 +231,47 @@ async def build_pack(
 
 
 async def offline_pack(
-    session: AsyncSession, *, event: Event, since: datetime | None = None
+    session: AsyncSession,
+    *,
+    event: Event,
+    since: datetime | None = None,
+    release: Callable[[], Awaitable[None]] | None = None,
 ) -> BuiltPack:
-    """What a door phone downloads: the full pack (kept CACHE_SECONDS per event, built by one
-    request while the others wait for it), or the update since a version it holds. One pack
-    of an event is built at a time, so phones that all ask at once never make the door's
-    scans wait behind many builds."""
+    """What a door phone downloads: the full pack, or the update since a version it holds.
+
+    Each answer is kept CACHE_SECONDS (phones that fetched the same full pack at 08:00 then
+    ask for the same update), and one pack of an event is built at a time: the others wait,
+    after `release` gave their database connection back (so the door's scans still find one),
+    and then take the kept answer. An answer's `version` is when it was built, so a phone
+    that gets a kept one asks next time for what changed since then: nothing is missed.
+    """
+    wanted = (event.id, since)
+    kept = _kept(wanted)
+    if kept is not None:
+        return kept
     lock = _building.setdefault(event.id, asyncio.Lock())
+    if lock.locked() and release is not None:
+        await release()
     async with lock:
-        if since is not None:
-            return await build_pack(session, event=event, since=since)
-        cached = _cache.get(event.id)
-        if cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
-            return cached[1]
-        built = await build_pack(session, event=event)
-        for old in [e for e, (at, _) in _cache.items() if time.monotonic() - at >= CACHE_SECONDS]:
+        kept = _kept(wanted)
+        if kept is not None:
+            return kept
+        built = await build_pack(session, event=event, since=since)
+        now = time.monotonic()
+        for old in [k for k, (at, _) in _cache.items() if now - at >= CACHE_SECONDS]:
             del _cache[old]
-        _cache[event.id] = (time.monotonic(), built)
+        _cache[wanted] = (now, built)
         return built
+
+
+def _kept(wanted: tuple[uuid.UUID, datetime | None]) -> BuiltPack | None:
+    kept = _cache.get(wanted)
+    if kept is not None and time.monotonic() - kept[0] < CACHE_SECONDS:
+        return kept[1]
+    return None
 
 
 def forget_cached(event_id: uuid.UUID | None = None) -> None:
     """Drop kept packs (of one event, or all): for tests and benchmarks."""
-    if event_id is None:
-        _cache.clear()
-    else:
-        _cache.pop(event_id, None)
+    for wanted in [k for k in _cache if event_id is None or k[0] == event_id]:
+        del _cache[wanted]

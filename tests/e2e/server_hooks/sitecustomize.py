@@ -19,7 +19,8 @@ if os.environ.get("RAPPORT_TEST_PARAMETERS_LOG"):
     def _before_execute(
         _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, many: bool
     ) -> None:
-        bound = len((parameters[0] if parameters else ()) if many else (parameters or ()))
+        rows = many and parameters and isinstance(parameters[0], (list, tuple, dict))
+        bound = len(parameters[0] if rows else (parameters or ()))
         if bound > 1000:
             with _log.open("a") as out:
                 out.write(f"{bound} parameters: {' '.join(statement.split())[:160]}\n")

@@ -3,6 +3,7 @@ version that leave a phone judging every badge exactly as a fresh full pack woul
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
 import uuid
@@ -10,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schemas.sync import OfflineScanIn
@@ -160,3 +162,22 @@ async def test_phones_fetching_at_once_share_one_build(db: AsyncSession) -> None
     assert again is first  # kept: CACHE_SECONDS
     pack.forget_cached(event.id)
     assert (await pack.offline_pack(db, event=event)) is not first
+
+
+async def test_a_phone_waiting_for_a_build_gives_its_connection_back(
+    db: AsyncSession, app: FastAPI
+) -> None:
+    event = await factories.event(db)
+    for _ in range(3):
+        await factories.attendee(db, event=event)
+    released: list[bool] = []
+
+    async def release() -> None:
+        released.append(True)
+
+    async with app.state.sessionmaker() as other:
+        building = asyncio.create_task(pack.offline_pack(db, event=event))
+        await asyncio.sleep(0)  # the first request holds the lock and builds
+        waiting = pack.offline_pack(other, event=event, release=release)
+        first, second = await asyncio.gather(building, waiting)
+    assert second is first and released == [True]
