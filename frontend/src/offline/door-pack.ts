@@ -57,7 +57,7 @@ const admittedKey = (eventId: string) => `${eventId}#admitted`;
 /** The pack kept on this phone for the event, if any. */
 export async function storedPack(eventId: string): Promise<StoredPack | undefined> {
   const stored = await getOne<StoredPack>(PACKS, eventId);
-  if (!stored) return undefined;
+  if (stored?.pack.format !== 2) return undefined; // none, or kept by an older version of the app
   const admitted = await getOne<Admitted>(PACKS, admittedKey(eventId));
   return { ...stored, admitted: { ...stored.admitted, ...(admitted ?? {}) } };
 }
@@ -85,7 +85,7 @@ export function mergePack(held: DoorPack, update: DoorPack): DoorPack | null {
 export async function refreshPack(eventId: string): Promise<StoredPack> {
   const old = await storedPack(eventId);
   let pack: DoorPack | null = null;
-  if (old?.pack.format === 2) pack = mergePack(old.pack, await fetchPack(eventId, old.pack.version));
+  if (old) pack = mergePack(old.pack, await fetchPack(eventId, old.pack.version));
   if (!pack) {
     const full = await fetchPack(eventId);
     // A full pack may have been built a moment ago for another phone: catch up at once.
