@@ -5,7 +5,8 @@ sorting, searching and ranking need (services.events.listing), filled here for e
 listed. `cards.copies_pending_since` / `copies_done_through`: a popular card's copies wait for
 the worker, which refreshes them in chunks. `check_ins.changed_at`: when an offline upload
 moved a check-in earlier, so that door pack updates include it; an index of each event's
-attendees by id, which the pack reads a chunk at a time.
+attendees by id, which the pack reads a chunk at a time, and of each person's registrations by
+event (the access check of every event request).
 
 Revision ID: 0010b
 Revises: 0009
@@ -79,6 +80,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("changed_at", sa.DateTime(timezone=True), nullable=True))
     with op.batch_alter_table("attendees") as batch_op:
         batch_op.create_index("ix_attendees_event_id_id", ["event_id", "id"])
+        batch_op.create_index("ix_attendees_user_id_event_id", ["user_id", "event_id"])
     _fill_directory()
 
 
@@ -143,6 +145,7 @@ def _fill_directory() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("attendees") as batch_op:
+        batch_op.drop_index("ix_attendees_user_id_event_id")
         batch_op.drop_index("ix_attendees_event_id_id")
     with op.batch_alter_table("check_ins") as batch_op:
         batch_op.drop_column("changed_at")

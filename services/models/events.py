@@ -62,6 +62,9 @@ class Attendee(Base):
         UniqueConstraint("event_id", "email"),
         # An event's attendees in id order, a chunk at a time (the door pack).
         Index("ix_attendees_event_id_id", "event_id", "id"),
+        # Someone's registration for an event (every event request checks it): with both
+        # columns, SQLite's planner takes this and not an index that reads the whole event.
+        Index("ix_attendees_user_id_event_id", "user_id", "event_id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
