@@ -3,25 +3,27 @@ offline pack, offline scan uploads and double admissions (docs/offline.md)."""
 
 from __future__ import annotations
 
+import gzip
 import uuid
+from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import CurrentUser, DbSession, StaffAccess
 from api.errors import ERROR_RESPONSES
 from schemas.sync import (
     MAX_BATCH,
     DoorConflictsOut,
+    DoorPackOut,
     NoteConflictOut,
-    OfflinePackOut,
     OfflineScansIn,
     OfflineScansOut,
     OperationTypeOut,
     SyncBatchIn,
     SyncBatchOut,
 )
-from services.door import offline
+from services.door import offline, pack
 from services.sync import batch
 from services.sync import notes as sync_notes
 
@@ -107,17 +109,33 @@ async def resolve_note_conflict(
 
 @router.get(
     "/events/{event_id}/door/offline-pack",
-    response_model=OfflinePackOut,
+    response_class=Response,
+    responses={200: {"model": DoorPackOut, "description": "The pack (gzip on the wire)"}},
     tags=["check-in"],
     summary="What a staff phone needs to check people in offline (staff, organizers)",
-    description="Attendees (id, name, company, title, check-in if any), the check-in window, "
-    "and for every badge a keyed hash of its token (HMAC-SHA256 under the event's pack key, "
-    "sent along), never the tokens themselves; revoked badges are listed too, marked. Hash "
-    "what the camera reads and look it up. Download again whenever online.",
+    description="Attendees as compact rows (id, name, company, title, check-in if any, and a "
+    "keyed hash of each badge token: HMAC-SHA256 under the event's pack key, sent along, its "
+    "first 32 hex digits), never the tokens themselves; revoked badges are listed too. Hash "
+    "what the camera reads and look it up. With `since` (a pack's `version`), only the "
+    "attendees changed since then. Sent gzip-compressed to clients that accept it.",
 )
-async def offline_pack(access: StaffAccess, db: DbSession, response: Response) -> OfflinePackOut:
-    response.headers.update(NO_STORE)
-    return await offline.offline_pack(db, event=access.event)
+async def offline_pack(
+    access: StaffAccess,
+    db: DbSession,
+    request: Request,
+    since: Annotated[
+        datetime | None, Query(description="The `version` of the pack this phone holds")
+    ] = None,
+) -> Response:
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    # While another request builds the pack, this one gives its connection back (db.close).
+    built = await pack.offline_pack(db, event=access.event, since=since, release=db.close)
+    headers = {**NO_STORE, "Vary": "Accept-Encoding"}
+    if "gzip" in request.headers.get("accept-encoding", "").lower():
+        headers["Content-Encoding"] = "gzip"
+        return Response(built.gzip, media_type="application/json", headers=headers)
+    return Response(gzip.decompress(built.gzip), media_type="application/json", headers=headers)
 
 
 @router.post(

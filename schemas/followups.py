@@ -113,7 +113,7 @@ class DraftRequest(Input):
     my contacts, those met at no event (typed in, scanned from a vCard, imported) included."""
 
     event_id: uuid.UUID | None = None
-    contact_ids: list[uuid.UUID] | None = Field(default=None, max_length=1000)
+    contact_ids: list[uuid.UUID] | None = Field(default=None, max_length=500)
     scope: Literal["all"] | None = Field(
         default=None, description='"all": every contact of mine, met at an event or not'
     )

@@ -160,32 +160,30 @@ class PackHash(BaseModel):
     algorithm: Literal["HMAC-SHA256"] = "HMAC-SHA256"
     key: str = Field(description="The event's pack key: UTF-8 bytes of this string")
     input: str = Field(description="What to hash")
-    output: Literal["hex"] = "hex"
+    output: str = Field(description="What of the HMAC is kept: its first 32 hex digits")
 
 
-class PackAttendee(AttendeeBrief):
-    checked_in_at: datetime | None = Field(description="When checked in, if already")
-    gate: str | None = None
+class DoorPackOut(BaseModel):
+    """Everything a door phone needs to judge a scan alone (format 2; sent gzip-compressed).
+    Holds no badge tokens. Described here for the API docs; services.door.pack writes it."""
 
-
-class PackToken(BaseModel):
-    hash: str = Field(description="HMAC-SHA256 (hex) of the badge token under the pack key")
-    attendee_id: uuid.UUID
-    revoked: bool = Field(description="A replaced badge: say so, with the owner's name")
-
-
-class OfflinePackOut(BaseModel):
-    """Everything a door phone needs to judge a scan alone. Holds no badge tokens."""
-
+    format: Literal[2] = 2
+    full: bool = Field(description="The whole event; false: only attendees changed since")
+    version: datetime = Field(description="Send back as `since` to get what changed after it")
     event_id: uuid.UUID
     event_name: str
     timezone: str
     window: CheckInWindow
     badge_url_prefix: str = Field(description="Badge QR codes hold this followed by the token")
     hash: PackHash
-    attendees: list[PackAttendee]
-    tokens: list[PackToken]
-    generated_at: datetime
+    attendee_count: int = Field(description="The event's attendees, to check a merged pack by")
+    badge_count: int = Field(description="Their badges, revoked ones included")
+    columns: list[str] = Field(
+        description="What each attendee row holds: id, name, company, title, checked_in_at "
+        "(Unix seconds, or null), gate (or null), the hashes of their valid badges, and of "
+        "their revoked ones"
+    )
+    attendees: list[list[Any]]
 
 
 class OfflineScanIn(Input):

@@ -174,7 +174,7 @@ def create_engine(database_url: str, *, for_migrations: bool = False, **kwargs: 
         on_connect = _sqlite_on_connect(foreign_keys=not for_migrations)
         event.listen(engine.sync_engine, "connect", on_connect)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
-        return engine
+        return _bounded(engine)
     # 15 connections per process, all kept open: docker-compose.yml's 4 API and 2 worker
     # processes stay under PostgreSQL's default 100. No overflow: under load, overflow
     # connections were opened and closed over and over (a PostgreSQL backend each); requests
@@ -184,7 +184,19 @@ def create_engine(database_url: str, *, for_migrations: bool = False, **kwargs: 
     kwargs.setdefault("pool_size", 15)
     kwargs.setdefault("max_overflow", 0)
     kwargs.setdefault("pool_recycle", 1800)
-    return create_async_engine(database_url, **kwargs)
+    return _bounded(create_async_engine(database_url, **kwargs))
+
+
+# The most parameters one statement may bind (tests/bound_parameters.py checks every statement
+# of the test suite): long id lists are joins or chunks instead.
+MAX_PARAMETERS = 1000
+
+
+def _bounded(engine: AsyncEngine) -> AsyncEngine:
+    """SQLAlchemy sends many rows of an INSERT as multi-row statements ("insertmanyvalues"),
+    by default up to ~32,700 parameters each; keep each under MAX_PARAMETERS."""
+    engine.sync_engine.dialect.insertmanyvalues_max_parameters = MAX_PARAMETERS
+    return engine
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

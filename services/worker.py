@@ -16,6 +16,7 @@ from services import mail
 from services.db import unit_of_work
 from services.followups import delivery, digest, drafts
 from services.network import meeting_mail
+from services.people import cards
 from services.settings import Settings
 
 log = logging.getLogger("rapport.worker")
@@ -36,12 +37,21 @@ async def deliver_system_mail(
     return len(claimed)
 
 
+async def catch_up_card_copies(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+) -> int:
+    """Refresh one chunk of the copies of a popular card edited lately (people.cards)."""
+    async with unit_of_work(sessionmaker) as session:
+        return await cards.refresh_waiting_copies(session)
+
+
 JOBS: list[Job] = [
     deliver_system_mail,
     delivery.deliver_follow_ups,
     drafts.draft_after_events,
     digest.send_daily_digests,
     meeting_mail.remind_meetings,
+    catch_up_card_copies,
 ]
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.settings import get_settings
-from tests import read_only_gets, support
+from tests import bound_parameters, read_only_gets, support
 
 BASE_URL = "http://127.0.0.1:8000"
 
@@ -86,16 +86,21 @@ async def app(settings_env: None) -> AsyncIterator[FastAPI]:
 
 
 _tables: list[str] = []  # the migrated tables, children first; read once per run
+# Statements over tests/bound_parameters.MAX_PARAMETERS, from any engine of this process.
+_too_many_parameters = bound_parameters.watch()
 
 
 @pytest.fixture(autouse=True)
 async def _empty_database(app: FastAPI) -> AsyncIterator[None]:
     """Each test starts with empty tables (the schema stays, built once by Alembic), and fails
-    if a GET request it made wrote to the database (tests/read_only_gets.py)."""
+    if a GET request it made wrote to the database (tests/read_only_gets.py) or a statement it
+    ran bound more than 1,000 parameters (tests/bound_parameters.py)."""
     writes: list[str] = app.state.writes_in_reads
     writes.clear()
+    _too_many_parameters.clear()
     yield
     found, writes[:] = list(writes), []
+    too_many, _too_many_parameters[:] = list(_too_many_parameters), []
     from services.models import Base
 
     async with app.state.engine.begin() as conn:
@@ -110,6 +115,8 @@ async def _empty_database(app: FastAPI) -> AsyncIterator[None]:
             await conn.execute(text(f"DELETE FROM {table}"))
     if found:
         pytest.fail("A GET request wrote to the database:\n" + "\n".join(found))
+    if too_many:
+        pytest.fail("A statement bound too many parameters:\n" + "\n".join(too_many))
 
 
 @pytest.fixture

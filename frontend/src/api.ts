@@ -69,6 +69,8 @@ export interface RequestOptions {
   redirectOn401?: boolean;
   /** Extra request headers (the door pass of a scan). */
   headers?: Record<string, string>;
+  /** `false` for a GET whose answer the caller keeps itself (the door pack). */
+  offlineCopy?: boolean;
 }
 
 function urlFor(path: string, query?: Query): string {
@@ -141,7 +143,9 @@ export function setOfflineCache(cache: OfflineCache | null): void {
 /** Call the API; resolves with the parsed JSON (undefined for 204), rejects with ApiError.
  *  Offline, a GET answers with the last answer kept on this phone, if there is one. */
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  if ((options.method ?? "GET") !== "GET" || !offlineCache) return requestOnline<T>(path, options);
+  if ((options.method ?? "GET") !== "GET" || !offlineCache || options.offlineCopy === false) {
+    return requestOnline<T>(path, options);
+  }
   const cache = offlineCache;
   const key = urlFor(path, options.query);
   try {

@@ -49,6 +49,7 @@ from services.models import (
 from services.people import shared_promises
 
 FORMAT_VERSION = 1
+CHUNK = 500  # parent ids per query
 # Columns never exported: whose row it is (the account itself), secrets, worker bookkeeping.
 _LEFT_OUT = frozenset(
     {
@@ -148,8 +149,9 @@ async def _children(
 ) -> dict[uuid.UUID, list[dict[str, Any]]]:
     """The rows of `model` whose `parent` column is one of `parent_ids`, by parent, in order."""
     found: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
-    if parent_ids:
-        for child in await _all(session, model, parent.in_(parent_ids), order=order):
+    for start in range(0, len(parent_ids), CHUNK):  # no IN list over 1,000 parameters
+        chunk = parent.in_(parent_ids[start : start + CHUNK])
+        for child in await _all(session, model, chunk, order=order):
             found[getattr(child, parent.key)].append(row(child, leave_out=leave_out))
     return found
 

@@ -1,11 +1,5 @@
-"""The door without a connection: the pack a staff phone downloads to judge scans alone, the
-upload of the scans it made, and the badges two devices both let in.
-
-The pack holds no badge tokens. A token is the key to a person's badge (the door, and the
-contact exchange that gives away their card), so a lost staff phone must not leak them. The
-pack holds HMAC-SHA256(pack key, token) instead, with the pack key itself: the phone hashes
-what it scans and looks the hash up. Tokens have 192 random bits, so a hash cannot be turned
-back into a token, and the key is per event, so a hash says nothing about other events.
+"""The door without a connection: the upload of the scans a staff phone made alone (from the
+pack, services.door.pack), and the badges two devices both let in.
 
 Uploaded scans are judged by the server exactly like live scans (services.door.checkin), by their
 scan time. Beside each one we keep what the phone answered at the door: a scan the phone let
@@ -16,12 +10,10 @@ finds, the check-in takes the earlier time (the earliest scan wins, whatever the
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schemas.checkin import AttendeeBrief, ScanAnswer
@@ -30,24 +22,16 @@ from schemas.sync import (
     ConflictScan,
     DoorConflictOut,
     DoorConflictsOut,
-    OfflinePackOut,
     OfflineScanIn,
     OfflineScanItem,
     OfflineScanResult,
     OfflineScansOut,
-    PackAttendee,
-    PackHash,
-    PackToken,
 )
-from services.auth.tokens import token_hash
 from services.db import utcnow
 from services.door import checkin
-from services.door import settings as door_settings
 from services.errors import DomainError, Invalid
-from services.events.badges import badge_url
 from services.models import (
     Attendee,
-    Badge,
     CheckIn,
     CheckInScan,
     DoorConflict,
@@ -58,64 +42,6 @@ from services.models import (
 )
 
 LATE_AFTER = timedelta(minutes=2)
-
-
-def pack_key(event_id: uuid.UUID) -> str:
-    """The event's pack key: derived from the server secret, the same for every staff phone."""
-    return token_hash(str(event_id), purpose="door-pack-key")
-
-
-def hash_token(key: str, token: str) -> str:
-    """What the phone computes for a scanned token: HMAC-SHA256 under the pack key, hex."""
-    return hmac.new(key.encode(), token.encode(), hashlib.sha256).hexdigest()
-
-
-async def offline_pack(session: AsyncSession, *, event: Event) -> OfflinePackOut:
-    """Everything a staff phone needs to answer scans while offline (see the module docstring)."""
-    settings = await door_settings.door_settings(session, event_id=event.id)
-    key = pack_key(event.id)
-    people = await session.execute(
-        select(Attendee, CheckIn)
-        .outerjoin(CheckIn, and_(CheckIn.attendee_id == Attendee.id, CheckIn.undone_at.is_(None)))
-        .where(Attendee.event_id == event.id)
-        .order_by(Attendee.name, Attendee.id)
-    )
-    badges = await session.execute(
-        select(Badge.token, Badge.attendee_id, Badge.revoked_at)
-        .join(Attendee, Attendee.id == Badge.attendee_id)
-        .where(Attendee.event_id == event.id)
-        .order_by(Badge.issued_at)
-    )
-    prefix = badge_url("")
-    return OfflinePackOut(
-        event_id=event.id,
-        event_name=event.name,
-        timezone=event.timezone,
-        window=door_settings.check_in_window(event, settings),
-        badge_url_prefix=prefix,
-        hash=PackHash(
-            key=key,
-            input=f"the badge token: what follows {prefix} in the QR code (or the bare token)",
-        ),
-        attendees=[
-            PackAttendee(
-                id=a.id,
-                name=a.name,
-                company=a.company,
-                title=a.title,
-                checked_in_at=c.checked_in_at if c else None,
-                gate=c.gate if c else None,
-            )
-            for a, c in people
-        ],
-        tokens=[
-            PackToken(
-                hash=hash_token(key, token), attendee_id=attendee_id, revoked=revoked is not None
-            )
-            for token, attendee_id, revoked in badges
-        ],
-        generated_at=utcnow(),
-    )
 
 
 async def _admitting_scan(session: AsyncSession, *, check_in_id: uuid.UUID) -> CheckInScan | None:
@@ -185,6 +111,7 @@ async def apply_offline_scan(
         if answer.scanned_at < live.checked_in_at:
             live.checked_in_at = answer.scanned_at
             live.gate, live.device, live.by_user_id = answer.gate, device, by_user.id
+            live.changed_at = utcnow()  # door packs send it again (services.door.pack)
             record.moved_check_in = True
         other = await _admitting_scan(session, check_in_id=live.id)
         if scan.local_outcome == "ok" and other is not None and other.device != device:
@@ -250,23 +177,19 @@ async def door_conflicts(session: AsyncSession, *, event: Event) -> DoorConflict
             .order_by(DoorConflict.created_at, DoorConflict.id)
         )
     ).all()
-    scan_ids = {c.scan_id for c, _ in rows} | {c.other_scan_id for c, _ in rows}
-    scans = (
-        {
-            s.id: s
-            for s in await session.scalars(select(CheckInScan).where(CheckInScan.id.in_(scan_ids)))
-        }
-        if scan_ids
-        else {}
+    # Subqueries rather than lists of ids: an event's conflicts can be many.
+    of_event = DoorConflict.event_id == event.id
+    in_conflict = or_(
+        CheckInScan.id.in_(select(DoorConflict.scan_id).where(of_event)),
+        CheckInScan.id.in_(select(DoorConflict.other_scan_id).where(of_event)),
     )
-    offline = (
-        set(
-            await session.scalars(
-                select(DoorOfflineScan.scan_id).where(DoorOfflineScan.scan_id.in_(scan_ids))
-            )
+    scans = {s.id: s for s in await session.scalars(select(CheckInScan).where(in_conflict))}
+    offline = set(
+        await session.scalars(
+            select(DoorOfflineScan.scan_id)
+            .join(CheckInScan, CheckInScan.id == DoorOfflineScan.scan_id)
+            .where(DoorOfflineScan.event_id == event.id, in_conflict)
         )
-        if scan_ids
-        else set()
     )
     grouped: dict[uuid.UUID, tuple[Attendee, set[uuid.UUID], datetime]] = {}
     for conflict, attendee in rows:

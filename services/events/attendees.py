@@ -13,7 +13,7 @@ from services import mail
 from services.auth import signin
 from services.db import utcnow
 from services.errors import NotFound
-from services.events import badges
+from services.events import badges, listing
 from services.events.attendee_csv import AttendeeRow, parse_attendee_csv
 from services.models import Attendee, Event, User
 
@@ -76,6 +76,8 @@ async def import_attendees(session: AsyncSession, *, event: Event, data: bytes) 
         ):
             attendee.name, attendee.company, attendee.title = row.name, row.company, row.title
             updated += 1
+            if attendee.directory_listed_at is not None:  # shown as on the badge if no card
+                await listing.refresh_attendee(session, attendee=attendee)
         else:
             unchanged += 1
     await session.flush()

@@ -17,7 +17,7 @@ from zoneinfo import available_timezones
 
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.auth.tokens import new_token, token_hash
@@ -109,14 +109,20 @@ async def log_interaction(
 
 
 async def last_interactions(
-    session: AsyncSession, *, owner: User, contact_ids: Sequence[uuid.UUID] | None = None
+    session: AsyncSession,
+    *,
+    owner: User,
+    contact_ids: Sequence[uuid.UUID] | Select[uuid.UUID] | None = None,
 ) -> dict[uuid.UUID, datetime]:
     """When I was last in touch with each contact: met, wrote a note, sent a follow-up, or
     logged an interaction, whichever came last."""
     latest: dict[uuid.UUID, datetime] = {}
 
     def scope(column):  # type: ignore[no-untyped-def]
-        return [column.in_(list(contact_ids))] if contact_ids is not None else []
+        if contact_ids is None:
+            return []
+        # A select of ids stays one parameter however many it finds (no 1,000-id IN lists).
+        return [column.in_(contact_ids if isinstance(contact_ids, Select) else list(contact_ids))]
 
     queries = [
         select(Contact.id, Contact.met_at).where(Contact.owner_id == owner.id, *scope(Contact.id)),
@@ -164,9 +170,12 @@ async def list_cadences(
     cadences = (await session.execute(query)).all()
     if not cadences:
         return []
-    latest = await last_interactions(
-        session, owner=owner, contact_ids=[c.contact_id for c, _ in cadences]
+    ids = (
+        [contact_id]
+        if contact_id is not None
+        else select(KeepInTouch.contact_id).where(KeepInTouch.owner_id == owner.id)
     )
+    latest = await last_interactions(session, owner=owner, contact_ids=ids)
     zone = zone_of(owner)
     views = []
     for cadence, name in cadences:

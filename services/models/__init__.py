@@ -3,7 +3,14 @@
 from services.db import Base
 from services.models.checkin import CheckIn, CheckInMethod, CheckInScan, DoorSettings, ScanOutcome
 from services.models.contacts import Card, CardShare, Contact, Notification, SearchEntry
-from services.models.events import Attendee, Badge, Event, EventMember, EventRole
+from services.models.events import (
+    Attendee,
+    Badge,
+    DirectoryEntry,
+    Event,
+    EventMember,
+    EventRole,
+)
 from services.models.followups import (
     DraftRun,
     FollowUp,
@@ -65,6 +72,7 @@ __all__ = [
     "Contact",
     "ContactAlias",
     "DetailKind",
+    "DirectoryEntry",
     "DoorConflict",
     "DoorOfflineScan",
     "DoorSettings",

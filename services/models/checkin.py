@@ -63,6 +63,8 @@ class CheckIn(Base):
         ForeignKey("users.id", ondelete="SET NULL")
     )
     undo_reason: Mapped[str] = mapped_column(String(300), default="")
+    # Set when an offline upload moves the check-in earlier, so door packs pick it up.
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class CheckInScan(Base):

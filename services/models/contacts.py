@@ -57,6 +57,10 @@ class Card(Base):
         ForeignKey("pitches.id", ondelete="SET NULL")
     )
     words_per_minute: Mapped[int] = mapped_column(Integer, default=DEFAULT_WORDS_PER_MINUTE)
+    # Copies held by many people are refreshed in chunks by the worker after an edit: since
+    # when they wait, and the last copy (by contact id) refreshed so far.
+    copies_pending_since: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    copies_done_through: Mapped[uuid.UUID | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.db import Base, UTCDateTime, utcnow
@@ -57,7 +58,14 @@ class Attendee(Base):
     chose to be listed in the event's attendee directory."""
 
     __tablename__ = "attendees"
-    __table_args__ = (UniqueConstraint("event_id", "email"),)
+    __table_args__ = (
+        UniqueConstraint("event_id", "email"),
+        # An event's attendees in id order, a chunk at a time (the door pack).
+        Index("ix_attendees_event_id_id", "event_id", "id"),
+        # Someone's registration for an event (every event request checks it): with both
+        # columns, SQLite's planner takes this and not an index that reads the whole event.
+        Index("ix_attendees_user_id_event_id", "user_id", "event_id"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     event_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
@@ -90,3 +98,33 @@ class Badge(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     attendee: Mapped[Attendee] = relationship(lazy="raise", back_populates="badges")
+
+
+class DirectoryEntry(Base):
+    """What an event's directory shows of one listed attendee, with what sorting, searching
+    and ranking need worked out beforehand (services.events.listing keeps it in step), so a
+    page of the directory or of "people to meet" is one query, however many are listed."""
+
+    __tablename__ = "directory_entries"
+    __table_args__ = (
+        Index("ix_directory_entries_event_order", "event_id", "sort_key", "attendee_id"),
+    )
+
+    attendee_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("attendees.id", ondelete="CASCADE"), primary_key=True
+    )
+    event_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    # The card's shared fields (services.people.cards.shared_view, no photo), or the badge's.
+    shown: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The shown name, folded; compared by code point on both databases ("C" on PostgreSQL).
+    sort_key: Mapped[str] = mapped_column(Text().with_variant(Text(collation="C"), "postgresql"))
+    search_text: Mapped[str] = mapped_column(Text)  # name, company, title, interests; folded
+    # Whole words of each field, one " | "-separated value each, for look-for phrases.
+    name_words: Mapped[str] = mapped_column(Text)
+    company_words: Mapped[str] = mapped_column(Text)
+    topic_words: Mapped[str] = mapped_column(Text)  # interests, headline, goals
+    interest_keys: Mapped[str] = mapped_column(Text)  # one folded interest a line
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -2,23 +2,27 @@
 and the interests on my card).
 
 An attendee is listed only after choosing it, per event; the directory shows of them exactly
-what their card shares (services.people.cards.shared_view), so the same choice governs a badge scan
-and the directory. Adding someone from the directory is the badge-scan path
-(services.people.exchange.add_attendee): same contact, same notice to them.
+what their card shares (services.people.cards.shared_view), so the same choice governs a badge
+scan and the directory. What it shows, and what sorting and matching need, is kept per listed
+attendee in `directory_entries` (services.events.listing), so pages come from the database.
+Adding someone from the directory is the badge-scan path (services.people.exchange.add_attendee):
+same contact, same notice to them.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.db import utcnow
 from services.errors import Invalid, NotFound
-from services.models import Attendee, Card, Contact, Event, User
+from services.events import listing
+from services.models import Attendee, Contact, DirectoryEntry, Event, LookForKind, User
 from services.network import look_for
 from services.network.look_for_match import Profile, words
 from services.people import cards, exchange
@@ -56,8 +60,12 @@ class Suggestion:
         return " · ".join(self.reasons)
 
 
-def _key(text: str) -> str:
-    return " ".join(text.split()).casefold()
+# Which directory column a look-for entry of each kind looks at (see look_for_match.FIELDS).
+_WORD_FIELDS: dict[str, Any] = {
+    LookForKind.person: DirectoryEntry.name_words,
+    LookForKind.company: DirectoryEntry.company_words,
+    LookForKind.topic: DirectoryEntry.topic_words,
+}
 
 
 async def set_listed(session: AsyncSession, *, attendee: Attendee, listed: bool) -> Attendee:
@@ -67,68 +75,69 @@ async def set_listed(session: AsyncSession, *, attendee: Attendee, listed: bool)
     else:
         attendee.directory_listed_at = None
     await session.flush()
+    await listing.refresh_attendee(session, attendee=attendee)
     return attendee
 
 
-async def _shown(session: AsyncSession, *, attendee: Attendee, card: Card | None) -> dict[str, Any]:
-    """What the directory shows of a listed attendee: their card's shared fields; with no card
-    made yet, what their badge shows (as a badge scan would give)."""
-    if card is None:
-        return {"name": attendee.name, "title": attendee.title, "company": attendee.company}
-    shown = await cards.shared_view(session, card=card)
-    shown.pop("has_photo", None)  # the directory has no photo to show
-    return shown
-
-
-async def _entries(session: AsyncSession, *, event: Event, viewer: User) -> list[Entry]:
-    """Every listed attendee of the event, by the name they show."""
-    rows = (
-        await session.execute(
-            select(Attendee, Card)
-            .outerjoin(Card, Card.user_id == Attendee.user_id)
-            .where(Attendee.event_id == event.id, Attendee.directory_listed_at.is_not(None))
-        )
-    ).all()
-    people = [attendee.user_id for attendee, _ in rows]
-    held = await session.execute(
-        select(Contact.person_id, Contact.id).where(
-            Contact.owner_id == viewer.id, Contact.person_id.in_(people)
-        )
+def _entry(row: DirectoryEntry, contact_id: uuid.UUID | None, viewer: User) -> Entry:
+    return Entry(
+        attendee_id=row.attendee_id,
+        card=dict(row.shown),
+        is_me=row.user_id == viewer.id,
+        contact_id=contact_id,
     )
-    mine = {person_id: contact_id for person_id, contact_id in held}
-    entries = [
-        Entry(
-            attendee_id=attendee.id,
-            card=await _shown(session, attendee=attendee, card=card),
-            is_me=attendee.user_id == viewer.id,
-            contact_id=mine.get(attendee.user_id),
-        )
-        for attendee, card in rows
-    ]
-    return sorted(entries, key=lambda e: (_key(e.card.get("name", "")), str(e.attendee_id)))
-
-
-def _matches(entry: Entry, words: list[str]) -> bool:
-    """Every word of the search is in a shown name, company, title or interest."""
-    card = entry.card
-    shown = [card.get("name", ""), card.get("company", ""), card.get("title", "")]
-    haystack = _key(" ".join([*shown, *card.get("interests", [])]))
-    return all(word in haystack for word in words)
 
 
 async def list_directory(
     session: AsyncSession, *, event: Event, viewer: User, query: str | None, limit: int, offset: int
 ) -> tuple[list[Entry], int]:
-    """The event's directory, searched by shown name, company, title or interest.
+    """The event's directory, searched by shown name, company, title or interest (every word
+    typed must be in one of them), a page at a time.
 
-    Matching runs on what each person shows, never on fields they keep to themselves, so it is
-    done here rather than in SQL (an event's listed attendees fit in memory).
+    Only what each person shows is searched: the rows hold nothing else.
     """
-    entries = await _entries(session, event=event, viewer=viewer)
-    words = _key(query or "").split()
-    if words:
-        entries = [e for e in entries if _matches(e, words)]
-    return entries[offset : offset + limit], len(entries)
+    has = _has(session)
+    words = listing.fold(query or "").split()
+    where = [DirectoryEntry.event_id == event.id]
+    where += [has(DirectoryEntry.search_text, word) for word in words]
+    mine = and_(Contact.owner_id == viewer.id, Contact.person_id == DirectoryEntry.user_id)
+    page = (
+        select(DirectoryEntry.attendee_id)
+        .where(*where)
+        .order_by(DirectoryEntry.sort_key, DirectoryEntry.attendee_id)  # the index's order
+        .limit(limit)
+        .offset(offset)
+        .subquery()
+    )
+    rows = (
+        await session.execute(
+            select(DirectoryEntry, Contact.id)
+            .join(page, page.c.attendee_id == DirectoryEntry.attendee_id)
+            .outerjoin(Contact, mine)
+            .order_by(DirectoryEntry.sort_key, DirectoryEntry.attendee_id)
+        )
+    ).all()
+    if len(rows) < limit and (rows or not offset):
+        total = offset + len(rows)  # the last page says how many there are
+    else:
+        counted = select(func.count()).select_from(DirectoryEntry).where(*where)
+        total = await session.scalar(counted) or 0
+    return [_entry(row, contact_id, viewer) for row, contact_id in rows], total
+
+
+def _has(session: AsyncSession) -> Callable[[Any, str], ColumnElement[bool]]:
+    """A plain substring test (no LIKE wildcards, no case rules: both sides are folded)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return lambda column, text: func.instr(column, text) > 0
+    return lambda column, text: func.strpos(column, text) > 0
+
+
+def _count_of(conditions: list[ColumnElement[bool]]) -> ColumnElement[int]:
+    """How many of the conditions hold, as an SQL expression."""
+    total: ColumnElement[int] = literal(0)
+    for condition in conditions:
+        total = total + case((condition, 1), else_=0)
+    return total
 
 
 async def people_to_meet(
@@ -137,27 +146,69 @@ async def people_to_meet(
     """Listed attendees who match my look-for list or share interests with my card: look-for
     matches first, then most interests shared, then by name; not me, not my contacts.
 
-    Both are matched only against what each person shows (their card's shared fields).
+    Both are matched only against what each person shows (their card's shared fields). The
+    database ranks and pages (on the rows' word fields); the page's reasons are then worked
+    out here, with the same rules (look_for_match).
     """
     my_card = await cards.read_card(session, user=user)
-    mine = {_key(i): i for i in my_card.interests if _key(i)}
+    mine = {listing.fold(i): i for i in my_card.interests if listing.fold(i)}
     wanted = [
         (entry, words(entry.text))
         for entry in await look_for.open_entries(session, user=user, event_id=event.id)
     ]
+    looking = [(e, phrase) for e, phrase in wanted if phrase]
+    if not looking and not mine:
+        return [], 0
+    has = _has(session)
+    looking_for = _count_of([has(_WORD_FIELDS[e.kind], f" {' '.join(p)} ") for e, p in looking])
+    shared = _count_of([has(DirectoryEntry.interest_keys, f"\n{key}\n") for key in mine])
+    known = exists().where(Contact.owner_id == user.id, Contact.person_id == DirectoryEntry.user_id)
+    # One pass over the event's rows, each scored once; only ids and sort keys are sorted, and
+    # the count of all matches rides along (a window), so one query gives page and total.
+    scored = (
+        select(
+            DirectoryEntry.attendee_id,
+            DirectoryEntry.sort_key,
+            looking_for.label("looking_for"),
+            shared.label("shared"),
+        )
+        .where(DirectoryEntry.event_id == event.id, DirectoryEntry.user_id != user.id, ~known)
+        .subquery()
+    )
+    page = (
+        await session.execute(
+            select(scored.c.attendee_id, func.count().over())
+            .where(or_(scored.c.looking_for > 0, scored.c.shared > 0))
+            .order_by(
+                scored.c.looking_for.desc(),
+                scored.c.shared.desc(),
+                scored.c.sort_key,
+                scored.c.attendee_id,
+            )
+            .limit(limit)
+            .offset(offset)
+        )
+    ).all()
+    total = page[0][1] if page else await _matches_past_the_end(session, scored)
+    found_rows = await session.scalars(
+        select(DirectoryEntry).where(DirectoryEntry.attendee_id.in_([p[0] for p in page]))
+    )
+    by_id = {row.attendee_id: row for row in found_rows}
     suggestions = []
-    for entry in await _entries(session, event=event, viewer=user):
-        if entry.is_me or entry.contact_id is not None:
-            continue
+    for row in (by_id[attendee_id] for attendee_id, _ in page):
+        entry = _entry(row, None, user)
         profile = Profile.of(entry.card)
-        looking_for = [e.text for e, phrase in wanted if profile.matches(e.kind, phrase)]
-        theirs = {_key(i) for i in entry.card.get("interests", [])}
-        shared = [spelling for key, spelling in mine.items() if key in theirs]
-        if looking_for or shared:
-            suggestions.append(Suggestion(entry, looking_for, shared))
-    # stable: people with as many matches stay in name order
-    suggestions.sort(key=lambda s: (-len(s.looking_for), -len(s.shared_interests)))
-    return suggestions[offset : offset + limit], len(suggestions)
+        found = [e.text for e, phrase in wanted if profile.matches(e.kind, phrase)]
+        theirs = {listing.fold(i) for i in entry.card.get("interests", [])}
+        both = [spelling for key, spelling in mine.items() if key in theirs]
+        suggestions.append(Suggestion(entry, found, both))
+    return suggestions, total or 0
+
+
+async def _matches_past_the_end(session: AsyncSession, scored: Any) -> int:
+    """The total for a page past the last match (which carries no count of its own)."""
+    matching = or_(scored.c.looking_for > 0, scored.c.shared > 0)
+    return await session.scalar(select(func.count()).select_from(scored).where(matching)) or 0
 
 
 async def add_from_directory(

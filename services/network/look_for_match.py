@@ -9,15 +9,14 @@ and in that order.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from services.events.listing import Phrase, words
 from services.models import LookForKind
 
-Phrase = tuple[str, ...]
+__all__ = ["FIELDS", "Phrase", "Profile", "contains", "key", "words"]
 
 # What each kind of entry looks at.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -25,19 +24,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     LookForKind.company: ("company",),
     LookForKind.topic: ("interests", "headline", "goals"),
 }
-# Letters that carry no combining accent in Unicode, so NFKD leaves them as they are
-# (\u0131 is the dotless i of Turkish).
-_PLAIN = str.maketrans(
-    {"ł": "l", "ø": "o", "đ": "d", "ð": "d", "\u0131": "i", "ħ": "h", "æ": "ae", "œ": "oe"}
-)
-_WORD = re.compile(r"[^\W_]+")
-
-
-def words(text: str) -> Phrase:
-    """The words of a text, lower-cased and without accents: "Léa Müller-Ø" → lea, muller, o."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_PLAIN))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return tuple(_WORD.findall(plain))
+# (words(), the folding, lives in services.events.listing: the directory's rows use it too.)
 
 
 def key(text: str) -> str:

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
 import phonenumbers
-from sqlalchemy import select
+from sqlalchemy import Select, String, and_, cast, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schemas.cards import CardIn, CardSettingsIn
 from services.db import utcnow
 from services.errors import FieldProblem, Invalid, NotFound
+from services.events import listing
 from services.models import Attendee, Card, CardShare, Contact, Pitch, User
 from services.models.contacts import (
     CARD_FIELDS,
@@ -31,6 +33,10 @@ EMAIL = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+$")
 
 # Card fields copied into a contact as text (name, interests and photo have rules of their own).
 COPIED_FIELDS = tuple(f for f in CARD_FIELDS if f not in ("name", "interests", "photo"))
+# A card held by more people than this has its copies refreshed by the worker, in chunks of
+# COPIES_CHUNK, so that editing it answers at once (a keynote speaker's card: 35,000 copies).
+REFRESH_IN_REQUEST = 200
+COPIES_CHUNK = 200  # a short write each: on SQLite the door's scans wait behind it
 
 
 def _bad(field: str, detail: str, code: str) -> Invalid:
@@ -170,6 +176,7 @@ async def get_card(session: AsyncSession, *, user: User) -> Card:
         card = _new_card(user, await _latest_registration(session, user_id=user.id))
         session.add(card)
         await session.flush()
+        await listing.refresh_person(session, user_id=user.id)  # the card, not the badge, now
     return card
 
 
@@ -181,6 +188,7 @@ async def card_of(session: AsyncSession, *, user_id: uuid.UUID) -> Card | None:
 async def update_card(session: AsyncSession, *, user: User, data: CardIn) -> Card:
     """Replace my card's fields (validated), then refresh the copies people hold."""
     card = await get_card(session, user=user)
+    shared_before = frozenset(card.shared_fields)
     card.name = data.name.strip()
     card.title = data.title.strip()
     card.company = data.company.strip()
@@ -194,7 +202,7 @@ async def update_card(session: AsyncSession, *, user: User, data: CardIn) -> Car
     if data.shared_fields is not None:
         card.shared_fields = [f for f in CARD_FIELDS if f in data.shared_fields]
     await session.flush()
-    await refresh_shared_copies(session, card=card)
+    await card_changed(session, card=card, unshared=shared_before - set(card.shared_fields))
     return card
 
 
@@ -211,7 +219,7 @@ async def update_card_settings(session: AsyncSession, *, user: User, data: CardS
             raise NotFound("No such pitch.", code="pitch_not_found")
         card.headline_pitch_id = pitch.id
     await session.flush()
-    await refresh_shared_copies(session, card=card)
+    await card_changed(session, card=card)
     return card
 
 
@@ -280,25 +288,102 @@ def _edited(contact: Contact, name: str, before: set[str]) -> bool:
     return bool(getattr(contact, name))
 
 
-async def refresh_shared_copies(session: AsyncSession, *, card: Card) -> None:
-    """After I edit my card: everyone I share with gets the new shared fields."""
-    receivers = (
-        await session.scalars(
-            select(CardShare.to_user_id).where(
-                CardShare.from_user_id == card.user_id, CardShare.withdrawn_at.is_(None)
-            )
-        )
-    ).all()
-    if not receivers:
-        return
-    shared = await shared_view(session, card=card)
-    copies = await session.scalars(
-        select(Contact).where(Contact.person_id == card.user_id, Contact.owner_id.in_(receivers))
+async def card_changed(
+    session: AsyncSession, *, card: Card, unshared: frozenset[str] = frozenset()
+) -> None:
+    """After my card (or its headline pitch) changed: the directory rows that show it, then the
+    copies people hold; `unshared`: the fields I just stopped sharing."""
+    await listing.refresh_person(session, user_id=card.user_id)
+    await refresh_shared_copies(session, card=card, unshared=unshared)
+
+
+def _copies(card: Card) -> Select[Contact]:
+    """The copies of the card held by people it is shared with (not withdrawn), by id."""
+    shared_with = and_(
+        CardShare.to_user_id == Contact.owner_id,
+        CardShare.from_user_id == card.user_id,
+        CardShare.withdrawn_at.is_(None),
     )
+    return (
+        select(Contact)
+        .join(CardShare, shared_with)
+        .where(Contact.person_id == card.user_id)
+        .order_by(Contact.id)
+    )
+
+
+async def _refresh(session: AsyncSession, card: Card, copies: Sequence[Contact]) -> None:
+    """At most COPIES_CHUNK copies (their search entries are rewritten in one statement)."""
+    shared = await shared_view(session, card=card)
     for copy in copies:
         apply_shared(copy, shared)
-        await search.index_contact(session, contact=copy)
     await session.flush()
+    await search.index_contacts(session, contacts=copies)
+
+
+async def refresh_shared_copies(
+    session: AsyncSession, *, card: Card, unshared: frozenset[str] = frozenset()
+) -> None:
+    """After I edit my card: everyone I share with gets the new shared fields. A card held by
+    more than REFRESH_IN_REQUEST people is marked instead, and the worker refreshes its copies
+    in chunks (refresh_waiting_copies); fields I stopped sharing are cleared from every copy
+    at once all the same, in one statement each."""
+    # Unordered: enough to tell "few" from "many" without sorting a keynote's 35,000 copies.
+    first = await session.scalars(_copies(card).order_by(None).limit(REFRESH_IN_REQUEST + 1))
+    copies = first.all()
+    if len(copies) <= REFRESH_IN_REQUEST:
+        card.copies_pending_since = card.copies_done_through = None
+        await _refresh(session, card, copies)
+        return
+    card.copies_pending_since, card.copies_done_through = utcnow(), None
+    await _clear_unshared(session, card=card, fields=unshared)
+    await session.flush()
+
+
+async def _clear_unshared(session: AsyncSession, *, card: Card, fields: frozenset[str]) -> None:
+    """Empty these fields in every copy that holds them from my card (set-based: no copy is
+    loaded); the worker's refresh then rewrites the rest of each copy and its search entry."""
+    held = exists().where(
+        CardShare.to_user_id == Contact.owner_id,
+        CardShare.from_user_id == card.user_id,
+        CardShare.withdrawn_at.is_(None),
+    )
+    for name in sorted(fields & {*COPIED_FIELDS, "interests"}):
+        # shared_fields is a JSON list of field names: '["name", "email"]' on both databases.
+        has_it = cast(Contact.shared_fields, String).like(f'%"{name}"%')
+        await session.execute(
+            update(Contact)
+            .where(Contact.person_id == card.user_id, has_it, held)
+            .values({name: [] if name == "interests" else ""})
+            .execution_options(synchronize_session=False)
+        )
+
+
+async def refresh_waiting_copies(session: AsyncSession, *, chunk: int = COPIES_CHUNK) -> int:
+    """For the worker: refresh the next chunk of copies of the card that has waited longest;
+    how many copies were refreshed (at least 1 when a card was waiting, 0 when none was)."""
+    query = (
+        select(Card)
+        .where(Card.copies_pending_since.is_not(None))
+        .order_by(Card.copies_pending_since)
+        .limit(1)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)  # several workers, other cards
+    card = await session.scalar(query)
+    if card is None:
+        return 0
+    next_copies = _copies(card).limit(chunk)
+    if card.copies_done_through is not None:
+        next_copies = next_copies.where(Contact.id > card.copies_done_through)
+    copies = (await session.scalars(next_copies)).all()
+    await _refresh(session, card, copies)
+    if len(copies) < chunk:
+        card.copies_pending_since = card.copies_done_through = None
+    else:
+        card.copies_done_through = copies[-1].id
+    await session.flush()
+    return max(len(copies), 1)
 
 
 def photo_type(data: bytes) -> str | None:

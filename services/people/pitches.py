@@ -81,7 +81,7 @@ async def update_pitch(
     await session.flush()
     card = await cards.get_card(session, user=user)
     if card.headline_pitch_id == pitch.id:
-        await cards.refresh_shared_copies(session, card=card)
+        await cards.card_changed(session, card=card)
     return pitch
 
 
@@ -95,7 +95,7 @@ async def delete_pitch(session: AsyncSession, *, user: User, pitch_id: uuid.UUID
     await session.delete(pitch)
     await session.flush()
     if was_headline:
-        await cards.refresh_shared_copies(session, card=card)
+        await cards.card_changed(session, card=card)
 
 
 async def get_pitch(session: AsyncSession, *, user: User, pitch_id: uuid.UUID) -> Pitch:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select, text
@@ -58,6 +59,29 @@ async def index_contact(session: AsyncSession, *, contact: Contact) -> None:
             org=" ".join(filter(None, (contact.company, contact.title))),
             body=" ".join([contact.headline, contact.goals, *contact.interests]).strip(),
         )
+    )
+    await session.flush()
+
+
+async def index_contacts(session: AsyncSession, *, contacts: Sequence[Contact]) -> None:
+    """index_contact for many contacts at once: one delete, one insert (a card's copies)."""
+    if not contacts:
+        return
+    await session.execute(
+        delete(SearchEntry).where(
+            SearchEntry.contact_id.in_([c.id for c in contacts]), SearchEntry.note_id.is_(None)
+        )
+    )
+    session.add_all(
+        SearchEntry(
+            owner_id=contact.owner_id,
+            contact_id=contact.id,
+            note_id=None,
+            name=contact.name,
+            org=" ".join(filter(None, (contact.company, contact.title))),
+            body=" ".join([contact.headline, contact.goals, *contact.interests]).strip(),
+        )
+        for contact in contacts
     )
     await session.flush()
 

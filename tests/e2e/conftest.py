@@ -29,6 +29,7 @@ from tests.support import ROOT, chromium_path, need
 
 FRONTEND = Path(ROOT) / "frontend"
 DIST = FRONTEND / "dist"
+SERVER_HOOKS = Path(__file__).resolve().parent / "server_hooks"
 ARTIFACTS = Path(ROOT) / "test-artifacts"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -84,7 +85,9 @@ def _server_env(database_url: str, base_url: str, dist: Path) -> dict[str, str]:
             "RAPPORT_BASE_URL": base_url,
             "RAPPORT_ENVIRONMENT": "development",
             "RAPPORT_FRONTEND_DIST": str(dist),
-            "PYTHONPATH": ROOT,
+            # server_hooks/sitecustomize.py counts bound parameters in the server too.
+            "PYTHONPATH": os.pathsep.join([str(ROOT), str(SERVER_HOOKS)]),
+            "RAPPORT_TEST_PARAMETERS_LOG": str(dist.parent / "too-many-parameters.log"),
         }
     )
     return env
@@ -152,6 +155,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         yield LiveServer(base_url=base_url, links=links, env=env, log=log, dist=dist)
     finally:
         _stop(process)
+    offenders = workdir / "too-many-parameters.log"
+    if offenders.exists():
+        pytest.fail("The server ran statements over 1,000 parameters:\n" + offenders.read_text())
 
 
 class _LoopParking:

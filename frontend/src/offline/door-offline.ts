@@ -5,6 +5,7 @@ import type { DoorAttendee, ScanOutcome } from "../door-api";
 import { deviceName, enqueue, newOpId } from "../outbox/outbox";
 import type { ShownResult } from "../screens/door/ScanResult";
 import {
+  attendeeInPack,
   findInPack,
   judgeAttendee,
   judgeOffline,
@@ -103,7 +104,7 @@ export async function checkInOffline(
   attendeeId: string,
   gate: string,
 ): Promise<ShownResult> {
-  const attendee = stored.pack.attendees.find((a) => a.id === attendeeId);
+  const attendee = attendeeInPack(stored, attendeeId);
   if (!attendee) {
     return { color: "red", headline: "Not on the list · offline", message: "Find them again once online." };
   }
