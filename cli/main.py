@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from alembic import command
 from cli import demo
-from services import worker
 from services.db import create_engine, create_sessionmaker, unit_of_work
+from services.jobs import worker
 from services.logs import setup_logging
 from services.settings import get_settings
 

@@ -113,7 +113,30 @@ async def enqueue_email(
     introduction_id: uuid.UUID | None = None,
 ) -> OutboundEmail:
     """Queue a system mail; it goes out once the surrounding transaction commits."""
-    email = OutboundEmail(
+    email = new_email(
+        kind=kind,
+        to_address=to_address,
+        subject=subject,
+        body=body,
+        reply_to=reply_to,
+        introduction_id=introduction_id,
+    )
+    session.add(email)
+    await session.flush()
+    return email
+
+
+def new_email(
+    *,
+    kind: str,
+    to_address: str,
+    subject: str,
+    body: str,
+    reply_to: str | None = None,
+    introduction_id: uuid.UUID | None = None,
+) -> OutboundEmail:
+    """A queued system mail, not yet added to a session: for queueing many in one flush."""
+    return OutboundEmail(
         kind=kind,
         to_address=to_address,
         subject=clean_header(subject),
@@ -123,9 +146,6 @@ async def enqueue_email(
         status=EmailStatus.queued,
         next_attempt_at=utcnow(),
     )
-    session.add(email)
-    await session.flush()
-    return email
 
 
 async def claim_due_emails(session: AsyncSession, *, limit: int = 20) -> Sequence[OutboundEmail]:

@@ -62,22 +62,33 @@ async def issue_login_link(
     Links asked for on the sign-in page live `magic_link_ttl_minutes`; invitations pass a longer
     `ttl` because people open them days later.
     """
+    link, url = new_login_link(email=email, next_path=next_path, requested_ip=requested_ip, ttl=ttl)
+    session.add(link)
+    await session.flush()
+    return url
+
+
+def new_login_link(
+    *,
+    email: str,
+    next_path: str = "/",
+    requested_ip: str | None = None,
+    ttl: timedelta | None = None,
+) -> tuple[LoginLink, str]:
+    """A new single-use link (not yet added to a session) and its full URL: for many at once."""
     settings = get_settings()
     ttl = ttl or timedelta(minutes=settings.magic_link_ttl_minutes)
     token = new_token()
     now = utcnow()
-    session.add(
-        LoginLink(
-            email=normalize_email(email),
-            token_hash=token_hash(token, purpose=LINK_PURPOSE),
-            next_path=safe_next_path(next_path),
-            requested_ip=requested_ip,
-            created_at=now,
-            expires_at=now + ttl,
-        )
+    link = LoginLink(
+        email=normalize_email(email),
+        token_hash=token_hash(token, purpose=LINK_PURPOSE),
+        next_path=safe_next_path(next_path),
+        requested_ip=requested_ip,
+        created_at=now,
+        expires_at=now + ttl,
     )
-    await session.flush()
-    return f"{settings.base_url}/signin/verify#token={quote(token)}"
+    return link, f"{settings.base_url}/signin/verify#token={quote(token)}"
 
 
 async def _check_signin_limits(session: AsyncSession, *, email: str, ip: str | None) -> None:

@@ -11,8 +11,8 @@ from email_validator import EmailNotValidError, validate_email
 
 from services.errors import FieldProblem, Invalid
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 20_000
+MAX_BYTES = 30 * 1024 * 1024
+MAX_ROWS = 100_000
 MAX_LENGTH = {"name": 200, "email": 320, "company": 200, "title": 200}
 COLUMN_ALIASES = {
     "name": "name",

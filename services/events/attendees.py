@@ -1,4 +1,5 @@
-"""Attendees of an event: import from CSV (all or nothing), invitations, listing, my badge."""
+"""Attendees of an event: import from CSV (checked whole, written in chunks), invitations,
+listing, my badge."""
 
 from __future__ import annotations
 
@@ -27,14 +28,21 @@ class ImportResult:
     unchanged: int
     invited: int
 
+    def __add__(self, other: ImportResult) -> ImportResult:
+        return ImportResult(
+            created=self.created + other.created,
+            updated=self.updated + other.updated,
+            unchanged=self.unchanged + other.unchanged,
+            invited=self.invited + other.invited,
+        )
+
+
+CHUNK_ROWS = 100  # rows written per transaction by an import job
+
 
 async def _users_by_email(session: AsyncSession, rows: Sequence[AttendeeRow]) -> dict[str, User]:
     emails = [r.email for r in rows]
-    found: dict[str, User] = {}
-    for start in range(0, len(emails), 500):
-        chunk = emails[start : start + 500]
-        for user in await session.scalars(select(User).where(User.email.in_(chunk))):
-            found[user.email] = user
+    found = {u.email: u for u in await session.scalars(select(User).where(User.email.in_(emails)))}
     for row in rows:
         if row.email not in found:
             user = User(email=row.email, name=row.name)
@@ -44,15 +52,20 @@ async def _users_by_email(session: AsyncSession, rows: Sequence[AttendeeRow]) ->
     return found
 
 
-async def import_attendees(session: AsyncSession, *, event: Event, data: bytes) -> ImportResult:
-    """Import a CSV: create new people, update known ones by email, invite the new ones.
+async def import_rows(
+    session: AsyncSession, *, event: Event, rows: Sequence[AttendeeRow]
+) -> ImportResult:
+    """Import one chunk of checked rows (at most CHUNK_ROWS): create new people, update known
+    ones by email, give the new ones a badge and queue their invitations.
 
-    Any bad row rejects the whole file (Invalid lists every problem) and changes nothing.
+    Rows are matched by email, so a chunk run again creates nothing twice.
     """
-    rows = parse_attendee_csv(data)
+    emails = [r.email for r in rows]
     existing = {
         a.email: a
-        for a in await session.scalars(select(Attendee).where(Attendee.event_id == event.id))
+        for a in await session.scalars(
+            select(Attendee).where(Attendee.event_id == event.id, Attendee.email.in_(emails))
+        )
     }
     users = await _users_by_email(session, rows)
     created, updated, unchanged = [], 0, 0
@@ -79,33 +92,51 @@ async def import_attendees(session: AsyncSession, *, event: Event, data: bytes) 
         else:
             unchanged += 1
     await session.flush()
-    for attendee in created:
-        session.add(badges.new_badge(attendee))
-        await send_invitation(session, event=event, attendee=attendee)
-    await session.flush()
+    session.add_all([badges.new_badge(attendee) for attendee in created])
+    await queue_invitations(session, event=event, attendees=created)
     return ImportResult(
         created=len(created), updated=updated, unchanged=unchanged, invited=len(created)
     )
 
 
-async def send_invitation(session: AsyncSession, *, event: Event, attendee: Attendee) -> None:
-    """Queue the invitation mail with a personal sign-in link valid until a week after the event."""
+async def import_attendees(session: AsyncSession, *, event: Event, data: bytes) -> ImportResult:
+    """Import a whole CSV in this one transaction (small lists: the demo; big ones go through
+    an import job, which commits chunk by chunk). Any bad row rejects the file."""
+    rows = parse_attendee_csv(data)
+    total = ImportResult(created=0, updated=0, unchanged=0, invited=0)
+    for start in range(0, len(rows), CHUNK_ROWS):
+        total = total + await import_rows(
+            session, event=event, rows=rows[start : start + CHUNK_ROWS]
+        )
+    return total
+
+
+async def queue_invitations(
+    session: AsyncSession, *, event: Event, attendees: Sequence[Attendee]
+) -> None:
+    """Queue each attendee's invitation mail, with a personal sign-in link valid until a week
+    after the event: all in one flush."""
     ttl = max(event.ends_at + INVITATION_GRACE - utcnow(), timedelta(days=1))
-    url = await signin.issue_login_link(
-        session, email=attendee.email, next_path=f"/events/{event.id}/badge", ttl=ttl
-    )
-    await mail.enqueue_email(
-        session,
-        kind="attendee_invitation",
-        to_address=attendee.email,
-        subject=f"Your badge for {event.name}",
-        body=(
-            f"Hello {attendee.name},\n\n"
-            f"You are registered for {event.name}. Open this link on your phone to sign in to "
-            f"Rapport and see your badge:\n\n{url}\n\n"
-            "The link works once. Later, ask for a new one on the sign-in page with this address.\n"
-        ),
-    )
+    for attendee in attendees:
+        link, url = signin.new_login_link(
+            email=attendee.email, next_path=f"/events/{event.id}/badge", ttl=ttl
+        )
+        session.add(link)
+        session.add(
+            mail.new_email(
+                kind="attendee_invitation",
+                to_address=attendee.email,
+                subject=f"Your badge for {event.name}",
+                body=(
+                    f"Hello {attendee.name},\n\n"
+                    f"You are registered for {event.name}. Open this link on your phone to sign "
+                    f"in to Rapport and see your badge:\n\n{url}\n\n"
+                    "The link works once. Later, ask for a new one on the sign-in page with this "
+                    "address.\n"
+                ),
+            )
+        )
+    await session.flush()
 
 
 async def list_attendees(

@@ -147,7 +147,7 @@ ROUTES: dict[tuple[str, str], Case] = {
     ),
     # attendees and badges
     ("POST", f"{API}/events/{{event_id}}/attendees/import"): Case(
-        ORGANIZERS(200), files={"file": ("people.csv", CSV, "text/csv")}
+        ORGANIZERS(202), files={"file": ("people.csv", CSV, "text/csv")}
     ),
     ("GET", f"{API}/events/{{event_id}}/attendees"): Case(STAFF(200), params={"limit": 10}),
     ("GET", f"{API}/events/{{event_id}}/badge"): Case(ATTENDEES(200)),
@@ -750,6 +750,21 @@ ROUTES.update(
             json=lambda role: {"token": _introduction["token"], "answer": "yes"},
             prepare=_my_introduction,
         ),
+    }
+)
+
+
+# --- background jobs (tests/services/jobs, tests/api/test_jobs.py) ---------------------------
+async def _my_finished_job(session: AsyncSession, world: World) -> dict[str, str]:
+    job = await factories.finished_job(session, owner=await _owner_a(session, world))
+    return {"job_id": str(job.id)}
+
+
+ROUTES.update(
+    {
+        ("GET", f"{API}/jobs/{{job_id}}"): Case(OWNER_A(200), prepare=_my_finished_job),
+        ("POST", f"{API}/jobs/{{job_id}}/cancel"): Case(OWNER_A(200), prepare=_my_finished_job),
+        ("GET", f"{API}/jobs/{{job_id}}/file"): Case(OWNER_A(200), prepare=_my_finished_job),
     }
 )
 

@@ -1,4 +1,6 @@
-"""The background worker: one loop that runs each job in its own transaction until stopped.
+"""The background worker: two loops until stopped. One runs the periodic jobs (mail,
+follow-ups, drafts, digests), each in its own transactions; the other runs the jobs people ask
+for (imports, exports, badge sheets), one at a time, so a long import never holds up mail.
 
 `rapport worker` runs it as a process of its own; `rapport serve` runs one inside the API
 process in embedded mode. Several workers may run at once: jobs claim rows with row locks.
@@ -15,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from services import mail
 from services.db import unit_of_work
 from services.followups import delivery, digest, drafts
+from services.jobs import imports, queue, runner
 from services.settings import Settings
 
 log = logging.getLogger("rapport.worker")
@@ -43,10 +46,43 @@ JOBS: list[Job] = [
 ]
 
 
-async def run_once(settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]) -> int:
-    """Run every job once; return how many items they handled in all."""
+# The jobs people ask for, by kind: each handler works in steps (services.jobs.runner).
+HANDLERS: dict[str, runner.Handler] = {
+    imports.ATTENDEES: imports.import_attendees,
+}
+
+
+async def run_next_job(settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]) -> int:
+    """Take the next job people asked for and run it to its end; 0 when there is none."""
+    run = await runner.take_next_job(settings, sessionmaker)
+    if run is None:
+        return 0
+    await runner.run_job(run, HANDLERS[run.kind])
+    return 1
+
+
+async def forget_expired_jobs(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+) -> int:
+    """Delete the jobs (and result files) finished more than a day ago."""
+    async with unit_of_work(sessionmaker) as session:
+        await queue.forget_expired_jobs(session)
+    return 0  # nothing that calls for another round at once
+
+
+ASKED_FOR: list[Job] = [run_next_job, forget_expired_jobs]
+
+
+async def run_once(
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    *,
+    jobs: list[Job] | None = None,
+) -> int:
+    """Run every job of the list (the periodic ones by default) once; return how many items
+    they handled in all."""
     handled = 0
-    for job in JOBS:
+    for job in JOBS if jobs is None else jobs:
         try:
             handled += await job(settings, sessionmaker)
         except Exception:
@@ -61,18 +97,32 @@ async def run_worker(
     stop: asyncio.Event,
     wake: asyncio.Event | None = None,
 ) -> None:
-    """Loop until `stop` is set, finishing the item in hand; `wake` skips the wait."""
+    """Run both loops until `stop` is set, finishing the item in hand; `wake` skips the wait."""
     wake = wake or asyncio.Event()
     log.info("worker started")
+    await asyncio.gather(
+        _loop(settings, sessionmaker, JOBS, stop=stop, wake=wake),
+        _loop(settings, sessionmaker, ASKED_FOR, stop=stop, wake=wake),
+    )
+    log.info("worker stopped")
+
+
+async def _loop(
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    jobs: list[Job],
+    *,
+    stop: asyncio.Event,
+    wake: asyncio.Event,
+) -> None:
     while not stop.is_set():
-        handled = await run_once(settings, sessionmaker)
+        handled = await run_once(settings, sessionmaker, jobs=jobs)
         if handled:
             continue
-        wake.clear()
         waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(wake.wait())]
         await asyncio.wait(
             waiters, timeout=settings.worker_poll_seconds, return_when="FIRST_COMPLETED"
         )
+        wake.clear()
         for waiter in waiters:
             waiter.cancel()
-    log.info("worker stopped")
