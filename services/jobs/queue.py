@@ -8,7 +8,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.db import utcnow
@@ -77,8 +77,11 @@ def seconds_left(job: Job) -> float | None:
     return round(elapsed / job.done * (job.total - job.done), 1)
 
 
-async def claim_next_job(session: AsyncSession, *, lease: timedelta) -> Job | None:
-    """Take the oldest waiting job, or one whose worker stopped reporting (its lease ran out).
+async def claim_next_job(
+    session: AsyncSession, *, lease: timedelta, job_id: uuid.UUID | None = None
+) -> Job | None:
+    """Take the oldest waiting job, or one whose worker stopped reporting (its lease ran out);
+    only that one if `job_id` is given (the CLI runs the job it asked for).
 
     `attempts` counts the takes; the runner writes only while it is still the current one, so
     a worker that comes back after its job was taken again cannot write over the new one.
@@ -91,7 +94,8 @@ async def claim_next_job(session: AsyncSession, *, lease: timedelta) -> Job | No
                 or_(
                     Job.status == JobStatus.queued,
                     (Job.status == JobStatus.running) & (Job.lease_expires_at < now),
-                )
+                ),
+                Job.id == job_id if job_id else true(),
             )
             .order_by(Job.created_at)
             .limit(1)

@@ -121,12 +121,15 @@ UNEXPECTED = {
 
 
 async def take_next_job(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    *,
+    job_id: uuid.UUID | None = None,
 ) -> JobRun | None:
-    """Claim the next job for this worker, if there is one."""
+    """Claim the next job (or job `job_id`) for this worker, if there is one to take."""
     lease = timedelta(seconds=settings.job_lease_seconds)
     async with unit_of_work(sessionmaker) as session:
-        job = await queue.claim_next_job(session, lease=lease)
+        job = await queue.claim_next_job(session, lease=lease, job_id=job_id)
         if job is None:
             return None
         return JobRun(
