@@ -5,12 +5,23 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
+from fastapi import (
+    APIRouter,
+    BackgroundTasks,
+    File,
+    Form,
+    Query,
+    Request,
+    Response,
+    UploadFile,
+    status,
+)
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.deps import CurrentUser, DbSession, Paging
 from api.errors import ERROR_RESPONSES
+from api.jobs import ACCEPTED, accepted
 from schemas.common import Page
 from schemas.contacts import (
     ContactCreated,
@@ -26,10 +37,12 @@ from schemas.contacts import (
     MergeIn,
     OnDuplicate,
 )
+from schemas.jobs import JobOut
 from schemas.notes import PromiseOut
 from services.errors import Invalid
+from services.jobs import exports, queue
 from services.models import Contact, User
-from services.people import contact_export, contact_files, contacts, exchange, notes
+from services.people import contact_files, contacts, exchange, notes
 from services.people.contact_csv import FORMATS
 
 router = APIRouter(prefix="/contacts", tags=["contacts"], responses=ERROR_RESPONSES)
@@ -166,44 +179,53 @@ async def import_file(
     )
 
 
-@router.get(
+@router.post(
     "/export.vcf",
-    summary="All my contacts as one vCard 3.0 file",
-    response_class=Response,
-    responses={200: {"content": {"text/vcard": {}}}},
+    response_model=JobOut,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=ACCEPTED,
+    summary="All my contacts as one vCard 3.0 file (a background job)",
+    description="Answers 202 with the job; its `file` is the .vcf.",
 )
 async def export_vcf(
     user: CurrentUser,
     db: DbSession,
+    request: Request,
+    response: Response,
+    background: BackgroundTasks,
     include_notes: Annotated[bool, Query(description="Put my notes in NOTE")] = False,
-) -> Response:
-    body = await contact_export.export_vcf(db, user=user, include_notes=include_notes)
-    return Response(
-        body.encode("utf-8"),
-        media_type="text/vcard; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="contacts.vcf"'},
+) -> JobOut:
+    job = await queue.create_job(
+        db, kind=exports.CONTACTS_VCF, owner=user, params={"include_notes": include_notes}
     )
+    return accepted(job, request, response, background)
 
 
-@router.get(
+@router.post(
     "/export.csv",
-    summary="All my contacts as CSV for Google Contacts or HubSpot",
-    response_class=Response,
-    responses={200: {"content": {"text/csv": {}}}},
+    response_model=JobOut,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=ACCEPTED,
+    summary="All my contacts as CSV for Google Contacts or HubSpot (a background job)",
+    description="Answers 202 with the job; its `file` is the CSV.",
 )
 async def export_csv(
     user: CurrentUser,
     db: DbSession,
+    request: Request,
+    response: Response,
+    background: BackgroundTasks,
     format: Annotated[Literal["google", "hubspot"], Query()] = "google",
     include_notes: Annotated[bool, Query(description="Google layout only: notes column")] = False,
-) -> Response:
+) -> JobOut:
     assert format in FORMATS
-    body = await contact_export.export_csv(db, user=user, fmt=format, include_notes=include_notes)
-    return Response(
-        body,
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="contacts-{format}.csv"'},
+    job = await queue.create_job(
+        db,
+        kind=exports.CONTACTS_CSV,
+        owner=user,
+        params={"format": format, "include_notes": include_notes},
     )
+    return accepted(job, request, response, background)
 
 
 @router.get(

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from services import mail
 from services.db import unit_of_work
 from services.followups import delivery, digest, drafts
-from services.jobs import imports, queue, runner
+from services.jobs import exports, imports, queue, runner
 from services.settings import Settings
 
 log = logging.getLogger("rapport.worker")
@@ -49,6 +49,10 @@ JOBS: list[Job] = [
 # The jobs people ask for, by kind: each handler works in steps (services.jobs.runner).
 HANDLERS: dict[str, runner.Handler] = {
     imports.ATTENDEES: imports.import_attendees,
+    exports.CHECK_IN_CSV: exports.export_check_ins,
+    exports.CONTACTS_VCF: exports.export_contacts_vcf,
+    exports.CONTACTS_CSV: exports.export_contacts_csv,
+    exports.ACCOUNT: exports.export_account,
 }
 
 

@@ -219,7 +219,7 @@ ROUTES.update(
         ("GET", f"{_E}/check-in/stats"): Case(STAFF(200)),
         ("GET", f"{_E}/check-in/stats/stream"): Case(STAFF(200), params={"max_seconds": 1}),
         ("GET", f"{_E}/check-in/arrivals.svg"): Case(STAFF(200)),
-        ("GET", f"{_E}/check-ins.csv"): Case(ORGANIZERS(200)),
+        ("POST", f"{_E}/check-ins.csv"): Case(ORGANIZERS(202)),
         ("GET", f"{_E}/check-in/settings"): Case(ORGANIZERS(200)),
         ("PATCH", f"{_E}/check-in/settings"): Case(
             ORGANIZERS(200), json={"opens_minutes_before_start": 90}
@@ -388,8 +388,8 @@ ROUTES.update(
         ("POST", f"{API}/contacts/import-file"): Case(
             SIGNED_IN(200), files={"file": ("c.vcf", _VCF, "text/vcard")}
         ),
-        ("GET", f"{API}/contacts/export.vcf"): Case(SIGNED_IN(200)),
-        ("GET", f"{API}/contacts/export.csv"): Case(SIGNED_IN(200), params={"format": "hubspot"}),
+        ("POST", f"{API}/contacts/export.vcf"): Case(SIGNED_IN(202)),
+        ("POST", f"{API}/contacts/export.csv"): Case(SIGNED_IN(202), params={"format": "hubspot"}),
         ("GET", f"{API}/contacts/{{contact_id}}"): Case(OWNER_A(200), prepare=_my_contact),
         ("PATCH", f"{API}/contacts/{{contact_id}}"): Case(
             OWNER_A(200), json={"company": "New Co"}, prepare=_my_contact
@@ -682,7 +682,7 @@ async def _remember_emails(session: AsyncSession, world: World) -> dict[str, str
 
 ROUTES.update(
     {
-        ("GET", f"{API}/me/export"): Case(SIGNED_IN(200)),
+        ("POST", f"{API}/me/export"): Case(SIGNED_IN(202)),
         ("GET", f"{API}/me/delete-preview"): Case(SIGNED_IN(200)),
         ("POST", f"{API}/me/delete"): Case(
             {**SIGNED_IN(204), "organizer_a": 409, "organizer_b": 409},

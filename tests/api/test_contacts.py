@@ -6,10 +6,12 @@ import uuid
 from pathlib import Path
 
 import vobject
+from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests import factories
 from tests.conftest import ClientFactory
+from tests.support import job_file
 
 API = "/api/v1"
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "contacts" / "csv"
@@ -111,7 +113,7 @@ async def test_note_patch_with_a_stale_version_is_409(
 
 
 async def test_vcard_export_reads_back_with_notes_only_when_asked(
-    db: AsyncSession, make_client: ClientFactory
+    app: FastAPI, db: AsyncSession, make_client: ClientFactory
 ) -> None:
     me = await factories.user(db)
     contact = await factories.contact(
@@ -119,31 +121,36 @@ async def test_vcard_export_reads_back_with_notes_only_when_asked(
     )
     await factories.note(db, owner=me, contact_id=contact.id, text="Line 1\nLine, two; \\ three")
     client = await make_client(me)
-    plain = await client.get(f"{API}/contacts/export.vcf")
+    plain = await job_file(app, client, await client.post(f"{API}/contacts/export.vcf"))
     assert plain.headers["content-type"].startswith("text/vcard")
     card = vobject.readOne(plain.content.decode("utf-8"))
     assert card.fn.value == "Zoë Ødegård"
     assert card.org.value == ["Acme, Inc.; Nordic"]
     assert "note" not in card.contents
-    with_notes = await client.get(f"{API}/contacts/export.vcf", params={"include_notes": "true"})
+    with_notes = await job_file(
+        app,
+        client,
+        await client.post(f"{API}/contacts/export.vcf", params={"include_notes": "true"}),
+    )
     note = vobject.readOne(with_notes.content.decode("utf-8")).note.value
     assert note.endswith("Line 1\nLine, two; \\ three")
 
 
 async def test_csv_exports_use_google_and_hubspot_headers_and_neutralise_formulas(
-    db: AsyncSession, make_client: ClientFactory
+    app: FastAPI, db: AsyncSession, make_client: ClientFactory
 ) -> None:
     me = await factories.user(db)
     await factories.contact(db, owner=me, name="=HYPERLINK(1) Evil", company="@corp")
     client = await make_client(me)
-    google = await client.get(f"{API}/contacts/export.csv", params={"format": "google"})
+    url = f"{API}/contacts/export.csv"
+    google = await job_file(app, client, await client.post(url, params={"format": "google"}))
     assert google.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(google.content.decode("utf-8-sig"))))
     assert rows[0] == _header("google-contacts-export-new-format.csv")
     first = dict(zip(rows[0], rows[1], strict=True))
     assert first["First Name"] == "'=HYPERLINK(1)"
     assert first["Organization Name"] == "'@corp"
-    hubspot = await client.get(f"{API}/contacts/export.csv", params={"format": "hubspot"})
+    hubspot = await job_file(app, client, await client.post(url, params={"format": "hubspot"}))
     rows = list(csv.reader(io.StringIO(hubspot.content.decode("utf-8-sig"))))
     assert rows[0] == _header("hubspot-contacts-import.csv")
 
