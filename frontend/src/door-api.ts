@@ -1,6 +1,7 @@
 // The door's endpoints: badge scans, manual and self check-in, undo, live view, door settings
 // and the organizer's badge tools, with their shapes (see schemas/checkin.py, schemas/badges.py).
 import { type Page, request } from "./api";
+import type { Job } from "./jobs-api";
 
 export type ScanOutcome =
   | "ok"
@@ -144,7 +145,6 @@ const path = (id: string) => `/events/${encodeURIComponent(id)}`;
 
 /** Links the browser downloads itself (PDF, CSV, SVG), with the session cookie. */
 export const doorLinks = {
-  checkInsCsv: (eventId: string) => `${ev(eventId)}/check-ins.csv`,
   statsStream: (eventId: string) => `${ev(eventId)}/check-in/stats/stream`,
   posterPdf: (eventId: string) => `${ev(eventId)}/check-in/poster.pdf`,
   posterSvg: (eventId: string, version = "") =>
@@ -157,6 +157,9 @@ export const doorLinks = {
 };
 
 export const doorApi = {
+  /** Start the check-in list export (a background job that makes the CSV). */
+  checkInsCsv: (eventId: string) =>
+    request<Job>(`${path(eventId)}/check-ins.csv`, { method: "POST" }),
   scan: (eventId: string, token: string, attempt: Attempt) =>
     request<ScanAnswer>(`${path(eventId)}/check-in/scans`, {
       method: "POST",
