@@ -149,15 +149,16 @@ export const doorLinks = {
   posterPdf: (eventId: string) => `${ev(eventId)}/check-in/poster.pdf`,
   posterSvg: (eventId: string, version = "") =>
     `${ev(eventId)}/check-in/poster.svg${version ? `?v=${encodeURIComponent(version)}` : ""}`,
-  badgesPdf: (eventId: string, layout: BadgeLayout, attendeeIds: string[] = []) => {
-    const query = new URLSearchParams({ layout });
-    for (const id of attendeeIds) query.append("attendee_id", id);
-    return `${ev(eventId)}/badges.pdf?${query.toString()}`;
-  },
 };
 
 export const doorApi = {
   /** Start the check-in list export (a background job that makes the CSV). */
+  /** Start printable badges for all, or the chosen, attendees (a job that makes the PDF). */
+  badgesPdf: (eventId: string, layout: BadgeLayout, attendeeIds?: string[]) =>
+    request<Job>(`${path(eventId)}/badges.pdf`, {
+      method: "POST",
+      body: { layout, attendee_ids: attendeeIds ?? null },
+    }),
   checkInsCsv: (eventId: string) =>
     request<Job>(`${path(eventId)}/check-ins.csv`, { method: "POST" }),
   scan: (eventId: string, token: string, attempt: Attempt) =>

@@ -8,13 +8,16 @@ done twice; and on SQLite no transaction holds the write lock for more than a ch
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import threading
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -26,6 +29,7 @@ from services.models import Job, JobStatus
 from services.settings import Settings
 
 log = logging.getLogger("rapport.jobs")
+T = TypeVar("T")
 
 
 class JobCancelled(Exception):
@@ -95,6 +99,30 @@ class JobRun:
         )
         if getattr(saved, "rowcount", 1) != 1:
             raise JobLost
+
+    async def in_thread(self, work: Callable[[Callable[[int], None]], T]) -> T:
+        """Run CPU-bound `work(progress)` in a worker thread, saving its progress and renewing
+        the lease every few seconds meanwhile; a cancel stops it at its next progress call."""
+        stop = threading.Event()
+
+        def progress(done: int) -> None:
+            self.done = done
+            if stop.is_set():
+                raise JobCancelled
+
+        task = asyncio.ensure_future(asyncio.to_thread(work, progress))
+        try:
+            while True:
+                finished, _ = await asyncio.wait({task}, timeout=self.lease.total_seconds() / 4)
+                if finished:
+                    return task.result()
+                async with self.step():
+                    pass
+        except BaseException:
+            stop.set()
+            with contextlib.suppress(BaseException):
+                await task
+            raise
 
     async def finish(self, status: JobStatus, **values: Any) -> None:
         """Record how the job ended (succeeded, failed, cancelled)."""

@@ -53,6 +53,7 @@ HANDLERS: dict[str, runner.Handler] = {
     exports.CONTACTS_VCF: exports.export_contacts_vcf,
     exports.CONTACTS_CSV: exports.export_contacts_csv,
     exports.ACCOUNT: exports.export_account,
+    exports.BADGES_PDF: exports.export_badges,
 }
 
 

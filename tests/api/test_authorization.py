@@ -242,8 +242,7 @@ ROUTES.update(
         ("GET", f"{_E}/attendees/{{attendee_id}}/badge.png"): Case(
             ORGANIZERS(200), prepare=_door_attendee
         ),
-        ("GET", f"{_E}/badges.pdf"): Case(ORGANIZERS(200), params={"layout": "a4x8"}),
-        ("POST", f"{_E}/badges.pdf"): Case(ORGANIZERS(200), json={"layout": "a4x4"}),
+        ("POST", f"{_E}/badges.pdf"): Case(ORGANIZERS(202), json={"layout": "a4x4"}),
     }
 )
 
