@@ -31,8 +31,6 @@ from schemas.contacts import (
     ContactPatch,
     ContactSummary,
     DuplicateOut,
-    FileDuplicateOut,
-    FileImportOut,
     ImportIn,
     MergeIn,
     OnDuplicate,
@@ -40,9 +38,9 @@ from schemas.contacts import (
 from schemas.jobs import JobOut
 from schemas.notes import PromiseOut
 from services.errors import Invalid
-from services.jobs import exports, queue
+from services.jobs import exports, imports, queue
 from services.models import Contact, User
-from services.people import contact_files, contacts, exchange, notes
+from services.people import contacts, exchange, notes
 from services.people.contact_csv import FORMATS
 
 router = APIRouter(prefix="/contacts", tags=["contacts"], responses=ERROR_RESPONSES)
@@ -143,40 +141,38 @@ async def import_contact(
 
 @router.post(
     "/import-file",
-    response_model=FileImportOut,
-    summary="Import a .vcf file (all cards, or none if any is unreadable)",
-    description="Cards matching an existing contact by email or LinkedIn are not imported "
-    "(`on_duplicate=offer`, the default); they are listed in `duplicate_cards` (their contacts' "
-    "ids in `duplicates`). Send the same file again with `cards` (their numbers) and "
-    "`on_duplicate=merge` or `create` to merge them into those contacts or add them anyway.",
+    response_model=JobOut,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=ACCEPTED,
+    summary="Import a .vcf file (a background job; none of it if any card is unreadable)",
+    description="Answers 202 with the job; its `result` has the shape of `FileImportOut`. Every "
+    "card is read first: one unreadable card fails the job and imports nothing. Cards matching "
+    "an existing contact by email or LinkedIn are not imported (`on_duplicate=offer`, the "
+    "default); they are listed in `duplicate_cards` (their contacts' ids in `duplicates`). Send "
+    "the same file again with `cards` (their numbers) and `on_duplicate=merge` or `create` to "
+    "merge them into those contacts or add them anyway.",
 )
 async def import_file(
     user: CurrentUser,
     db: DbSession,
+    request: Request,
+    response: Response,
+    background: BackgroundTasks,
     file: Annotated[UploadFile, File(description=".vcf")],
     on_duplicate: Annotated[OnDuplicate, Form()] = "offer",
     cards: Annotated[list[int] | None, Form(description="Only these cards (from 1)")] = None,
-) -> FileImportOut:
+) -> JobOut:
     data = await file.read(VCF_MAX_BYTES + 1)
     if len(data) > VCF_MAX_BYTES:
         raise Invalid("The file is larger than 5 MB.", code="file_too_large")
-    done = await contact_files.import_vcard_file(
+    job = await queue.create_job(
         db,
-        user=user,
-        data=data,
-        on_duplicate=on_duplicate,
-        cards=set(cards) if cards else None,
+        kind=imports.CONTACTS,
+        owner=user,
+        params={"on_duplicate": on_duplicate, "cards": cards},
+        input=data,
     )
-    return FileImportOut(
-        created=[ContactOut.model_validate(c) for c in done.created],
-        merged=[ContactOut.model_validate(c) for c in done.merged],
-        duplicates=[d.existing_id for d in done.duplicates],
-        duplicate_cards=[
-            FileDuplicateOut(card=d.card, name=d.name, existing_contact_id=d.existing_id)
-            for d in done.duplicates
-        ],
-        warnings=done.warnings,
-    )
+    return accepted(job, request, response, background)
 
 
 @router.post(

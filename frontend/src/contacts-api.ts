@@ -347,7 +347,7 @@ export const people = {
       form.append("on_duplicate", choice.on_duplicate);
       for (const card of choice.cards) form.append("cards", String(card));
     }
-    return request<FileImport>("/contacts/import-file", { method: "POST", body: form });
+    return request<Job<FileImport>>("/contacts/import-file", { method: "POST", body: form });
   },
   patchContact: (id: string, data: ContactPatch) =>
     request<Contact>(contactPath(id), { method: "PATCH", body: data }),

@@ -45,3 +45,24 @@ export function jobError(job: Job<unknown>): ApiError {
   };
   return new ApiError(400, error.error, error.detail, error.fields);
 }
+
+/** Wait for a job to end, looking every `everyMs`; `onUpdate` sees each look (for progress). */
+export async function finished<R>(
+  job: Job<R>,
+  onUpdate?: (job: Job<R>) => void,
+  everyMs = 500,
+): Promise<Job<R>> {
+  let now = job;
+  while (!isFinished(now)) {
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+    now = await jobsApi.job<R>(job.id);
+    onUpdate?.(now);
+  }
+  return now;
+}
+
+/** A finished job's result; its error (as an ApiError) if it failed or stopped. */
+export function resultOf<R>(job: Job<R>): R {
+  if (job.status === "succeeded" && job.result !== null) return job.result;
+  throw jobError(job);
+}

@@ -49,6 +49,7 @@ JOBS: list[Job] = [
 # The jobs people ask for, by kind: each handler works in steps (services.jobs.runner).
 HANDLERS: dict[str, runner.Handler] = {
     imports.ATTENDEES: imports.import_attendees,
+    imports.CONTACTS: imports.import_contact_file,
     exports.CHECK_IN_CSV: exports.export_check_ins,
     exports.CONTACTS_VCF: exports.export_contacts_vcf,
     exports.CONTACTS_CSV: exports.export_contacts_csv,

@@ -385,7 +385,7 @@ ROUTES.update(
             SIGNED_IN(201), json={"payload": "MECARD:N:Owen,Sean;;"}
         ),
         ("POST", f"{API}/contacts/import-file"): Case(
-            SIGNED_IN(200), files={"file": ("c.vcf", _VCF, "text/vcard")}
+            SIGNED_IN(202), files={"file": ("c.vcf", _VCF, "text/vcard")}
         ),
         ("POST", f"{API}/contacts/export.vcf"): Case(SIGNED_IN(202)),
         ("POST", f"{API}/contacts/export.csv"): Case(SIGNED_IN(202), params={"format": "hubspot"}),

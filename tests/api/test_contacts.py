@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests import factories
 from tests.conftest import ClientFactory
-from tests.support import job_file
+from tests.support import job_error, job_file, job_result
 
 API = "/api/v1"
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "contacts" / "csv"
@@ -159,7 +159,7 @@ VCARDS = FIXTURES.parent / "vcard"
 
 
 async def test_vcf_file_leaves_out_a_possible_duplicate_then_merges_it_when_asked(
-    db: AsyncSession, make_client: ClientFactory
+    app: FastAPI, db: AsyncSession, make_client: ClientFactory
 ) -> None:
     client = await make_client(await factories.user(db))
     mine = await client.post(
@@ -169,8 +169,7 @@ async def test_vcf_file_leaves_out_a_possible_duplicate_then_merges_it_when_aske
     first = await client.post(
         f"{API}/contacts/import-file", files={"file": ("list.vcf", data, "text/vcard")}
     )
-    assert first.status_code == 200, first.text
-    body = first.json()
+    body = await job_result(app, client, first)
     assert [c["name"] for c in body["created"]] == ["Chris Beatle", "Doug White"]
     existing = mine.json()["contact"]["id"]
     assert body["duplicate_cards"] == [
@@ -181,23 +180,23 @@ async def test_vcf_file_leaves_out_a_possible_duplicate_then_merges_it_when_aske
         files={"file": ("list.vcf", data, "text/vcard")},
         data={"on_duplicate": "merge", "cards": ["1"]},
     )
-    assert merged.status_code == 200, merged.text
-    assert merged.json()["created"] == [] and merged.json()["duplicate_cards"] == []
-    assert [c["id"] for c in merged.json()["merged"]] == [existing]
+    merged_body = await job_result(app, client, merged)
+    assert merged_body["created"] == [] and merged_body["duplicate_cards"] == []
+    assert [c["id"] for c in merged_body["merged"]] == [existing]
     assert (await client.get(f"{API}/contacts")).json()["total"] == 3
 
 
-async def test_a_cut_off_vcf_file_is_a_400_and_imports_nothing(
-    db: AsyncSession, make_client: ClientFactory
+async def test_a_cut_off_vcf_file_fails_its_job_and_imports_nothing(
+    app: FastAPI, db: AsyncSession, make_client: ClientFactory
 ) -> None:
     client = await make_client(await factories.user(db))
     data = (VCARDS.parent / "vcard-edge" / "missing-end-truncated-2.1.vcf").read_bytes()
     response = await client.post(
         f"{API}/contacts/import-file", files={"file": ("cut.vcf", data, "text/vcard")}
     )
-    assert response.status_code == 400
-    assert response.json()["error"] == "vcard_truncated"
-    assert "cut off" in response.json()["detail"]
+    error = await job_error(app, client, response)
+    assert error["error"] == "vcard_truncated"
+    assert "cut off" in error["detail"]
     assert (await client.get(f"{API}/contacts")).json()["total"] == 0
 
 
