@@ -3,6 +3,9 @@
     .venv/bin/python bench/conference_jobs.py [--rows 10000] [--export-rows 50000]
         [--badges 10000] [--drafts 10000] [--sqlite-only]
 
+On SQLite the worker runs inside `rapport serve` (embedded mode); on PostgreSQL a `rapport
+worker` process runs beside it (server mode).
+
 measure_import: an attendee CSV of ROWS new people imported through the API (202, then the job
 followed) while a door phone scans a badge every 100 ms: the import's time, the slowest answer
 the import request got, and the p50/p99/max of the door scans sent meanwhile.
@@ -26,6 +29,7 @@ import asyncio
 import json
 import os
 import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -41,7 +45,7 @@ import asyncpg
 import httpx
 from sqlalchemy import insert
 
-from bench.checkin_common import migrate, start_server, stop_server
+from bench.checkin_common import ROOT, migrate, start_server, stop_server
 from services.auth import signin
 from services.auth.tokens import new_token
 from services.db import create_engine, create_sessionmaker, utcnow
@@ -197,18 +201,38 @@ def _client(port: int, who: tuple[str, str]) -> httpx.AsyncClient:
     )
 
 
-def _server(db_url: str) -> tuple[Any, int]:
+def _server(db_url: str) -> tuple[Any, Any, int]:
+    """`rapport serve`, and on PostgreSQL a `rapport worker` beside it (server mode); on
+    SQLite the worker runs inside the server (embedded mode). (server, worker or None, port)"""
     port = _free_port()
+    embedded = db_url.startswith("sqlite")
     env = {
         "RAPPORT_DATABASE_URL": db_url,
         "RAPPORT_ENVIRONMENT": "development",
         "RAPPORT_BASE_URL": f"http://127.0.0.1:{port}",
-        "RAPPORT_RUN_WORKER_IN_PROCESS": "true",
+        "RAPPORT_RUN_WORKER_IN_PROCESS": "true" if embedded else "false",
+        "RAPPORT_WORKER_POLL_SECONDS": "0.5",
         "RAPPORT_LOG_LEVEL": "WARNING",
     }
-    return start_server(
-        [sys.executable, "-m", "cli.main", "serve", "--port", str(port)], env, port
-    ), port
+    command = [sys.executable, "-m", "cli.main", "serve", "--port", str(port)]
+    server = start_server(command, env, port)
+    worker = None
+    if not embedded:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "cli.main", "worker"],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    return server, worker, port
+
+
+def _stop(server: Any, worker: Any) -> None:
+    stop_server(server)
+    if worker is not None:
+        stop_server(worker)
 
 
 async def _follow(client: httpx.AsyncClient, job: dict[str, Any]) -> tuple[dict[str, Any], float]:
@@ -232,7 +256,7 @@ def _percentile(values: list[float], share: float) -> float:
 async def measure_import(db_url: str, rows: int) -> dict[str, Any]:
     """Import `rows` new attendees through the API while the door scans every 100 ms."""
     world = await seed(db_url)
-    proc, port = _server(db_url)
+    proc, worker, port = _server(db_url)
     try:
         async with _client(port, world.organizer) as organizer, _client(port, world.staff) as door:
             scan_url = f"/events/{world.event_id}/check-in/scans"
@@ -273,7 +297,7 @@ async def measure_import(db_url: str, rows: int) -> dict[str, Any]:
             job, slowest_poll = await follow
             seconds = time.perf_counter() - began
     finally:
-        stop_server(proc)
+        _stop(proc, worker)
     return {
         "rows": rows,
         "status": job["status"],
@@ -297,11 +321,13 @@ def _rss_mb(pid: int, field: str) -> float:
 
 
 async def _export_memory(
-    client: httpx.AsyncClient, pid: int, path: str, **request: Any
+    client: httpx.AsyncClient, pids: list[int], path: str, **request: Any
 ) -> dict[str, Any]:
-    """One export: start it, follow it, download its file; the server's extra peak memory."""
-    before = _rss_mb(pid, "VmRSS")
-    Path(f"/proc/{pid}/clear_refs").write_text("5")  # the peak (VmHWM) starts again from here
+    """One export: start it, follow it, download its file; the extra peak memory of the
+    server (and of the worker, in server mode) added up."""
+    before = {pid: _rss_mb(pid, "VmRSS") for pid in pids}
+    for pid in pids:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")  # the peak (VmHWM) starts from here
     began = time.perf_counter()
     started = await client.post(path, **request)
     started.raise_for_status()
@@ -316,7 +342,7 @@ async def _export_memory(
         "rows": job["total"],
         "seconds": round(time.perf_counter() - began, 1),
         "file_mb": round(size / 1e6, 1),
-        "extra_mb": round(_rss_mb(pid, "VmHWM") - before, 1),
+        "extra_mb": round(sum(_rss_mb(pid, "VmHWM") - before[pid] for pid in pids), 1),
     }
 
 
@@ -327,34 +353,35 @@ async def measure_exports(
     with `rows` contacts and `drafts` drafts, the badge PDF of `badges` attendees."""
     drafts = badges if drafts is None else drafts
     world = await seed(db_url, attendees=rows, badges=badges, contacts=rows, drafts=drafts)
-    proc, port = _server(db_url)
+    proc, worker, port = _server(db_url)
+    pids = [proc.pid] + ([worker.pid] if worker else [])
     try:
         async with _client(port, world.organizer) as organizer:
             await organizer.get("/me/card")  # warm
             return {
                 "check_in_csv": await _export_memory(
-                    organizer, proc.pid, f"/events/{world.event_id}/check-ins.csv"
+                    organizer, pids, f"/events/{world.event_id}/check-ins.csv"
                 ),
                 "contacts_vcf": await _export_memory(
-                    organizer, proc.pid, "/contacts/export.vcf", params={"include_notes": "true"}
+                    organizer, pids, "/contacts/export.vcf", params={"include_notes": "true"}
                 ),
                 "contacts_csv": await _export_memory(
-                    organizer, proc.pid, "/contacts/export.csv", params={"format": "google"}
+                    organizer, pids, "/contacts/export.csv", params={"format": "google"}
                 ),
                 "me_export": {
-                    **await _export_memory(organizer, proc.pid, "/me/export"),
+                    **await _export_memory(organizer, pids, "/me/export"),
                     "contacts": rows,
                     "drafts": drafts,
                 },
                 "badges_pdf": await _export_memory(
                     organizer,
-                    proc.pid,
+                    pids,
                     f"/events/{world.badge_event_id}/badges.pdf",
                     json={"layout": "a6"},
                 ),
             }
     finally:
-        stop_server(proc)
+        _stop(proc, worker)
 
 
 async def _postgres_database() -> tuple[str, str]:
@@ -379,7 +406,7 @@ async def _drop_postgres(name: str) -> None:
 async def run_on(kind: str, args: argparse.Namespace) -> dict[str, Any]:
     """Both measurements on a fresh database of `kind` (sqlite or postgresql) each."""
     out: dict[str, Any] = {}
-    for measure in ("import", "exports"):
+    for measure in ("import",) if args.import_only else ("import", "exports"):
         if kind == "sqlite":
             folder = tempfile.mkdtemp(prefix="rapport-bench-jobs-")
             url, name = f"sqlite+aiosqlite:///{folder}/rapport.db", ""
@@ -413,6 +440,7 @@ def main() -> None:
     parser.add_argument("--badges", type=int, default=10_000)
     parser.add_argument("--drafts", type=int, default=10_000)
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--import-only", action="store_true")
     args = parser.parse_args()
     print(json.dumps(asyncio.run(main_async(args))))
 

@@ -113,13 +113,15 @@ async def enqueue_email(
     introduction_id: uuid.UUID | None = None,
 ) -> OutboundEmail:
     """Queue a system mail; it goes out once the surrounding transaction commits."""
-    email = new_email(
-        kind=kind,
-        to_address=to_address,
-        subject=subject,
-        body=body,
-        reply_to=reply_to,
-        introduction_id=introduction_id,
+    email = OutboundEmail(
+        **new_email(
+            kind=kind,
+            to_address=to_address,
+            subject=subject,
+            body=body,
+            reply_to=reply_to,
+            introduction_id=introduction_id,
+        )
     )
     session.add(email)
     await session.flush()
@@ -134,18 +136,18 @@ def new_email(
     body: str,
     reply_to: str | None = None,
     introduction_id: uuid.UUID | None = None,
-) -> OutboundEmail:
-    """A queued system mail, not yet added to a session: for queueing many in one flush."""
-    return OutboundEmail(
-        kind=kind,
-        to_address=to_address,
-        subject=clean_header(subject),
-        body=body,
-        reply_to=clean_header(reply_to) if reply_to else None,
-        introduction_id=introduction_id,
-        status=EmailStatus.queued,
-        next_attempt_at=utcnow(),
-    )
+) -> dict[str, Any]:
+    """A queued system mail as a row of `outbound_emails`: for queueing many in one INSERT."""
+    return {
+        "kind": kind,
+        "to_address": to_address,
+        "subject": clean_header(subject),
+        "body": body,
+        "reply_to": clean_header(reply_to) if reply_to else None,
+        "introduction_id": introduction_id,
+        "status": EmailStatus.queued,
+        "next_attempt_at": utcnow(),
+    }
 
 
 async def claim_due_emails(session: AsyncSession, *, limit: int = 20) -> Sequence[OutboundEmail]:

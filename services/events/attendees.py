@@ -3,11 +3,13 @@ listing, my badge."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import mail
@@ -16,7 +18,7 @@ from services.db import utcnow
 from services.errors import NotFound
 from services.events import badges
 from services.events.attendee_csv import AttendeeRow, parse_attendee_csv
-from services.models import Attendee, Event, User
+from services.models import Attendee, Badge, Event, LoginLink, OutboundEmail, User
 
 INVITATION_GRACE = timedelta(days=7)
 
@@ -40,23 +42,29 @@ class ImportResult:
 CHUNK_ROWS = 100  # rows written per transaction by an import job
 
 
-async def _users_by_email(session: AsyncSession, rows: Sequence[AttendeeRow]) -> dict[str, User]:
+async def _user_ids(session: AsyncSession, rows: Sequence[AttendeeRow]) -> dict[str, uuid.UUID]:
+    """The account of each row's email: found, or made (all in one INSERT)."""
     emails = [r.email for r in rows]
-    found = {u.email: u for u in await session.scalars(select(User).where(User.email.in_(emails)))}
-    for row in rows:
-        if row.email not in found:
-            user = User(email=row.email, name=row.name)
-            session.add(user)
-            found[row.email] = user
-    await session.flush()
-    return found
+    found: dict[str, uuid.UUID] = {
+        email: user_id
+        for email, user_id in await session.execute(
+            select(User.email, User.id).where(User.email.in_(emails))
+        )
+    }
+    new: list[dict[str, Any]] = [
+        {"id": uuid.uuid4(), "email": r.email, "name": r.name} for r in rows if r.email not in found
+    ]
+    if new:
+        await session.execute(insert(User), new)
+    return found | {u["email"]: u["id"] for u in new}
 
 
 async def import_rows(
     session: AsyncSession, *, event: Event, rows: Sequence[AttendeeRow]
 ) -> ImportResult:
     """Import one chunk of checked rows (at most CHUNK_ROWS): create new people, update known
-    ones by email, give the new ones a badge and queue their invitations.
+    ones by email, give the new ones a badge and queue their invitations. New rows go in one
+    INSERT per table (the ORM's unit of work is several times slower at this).
 
     Rows are matched by email, so a chunk run again creates nothing twice.
     """
@@ -67,21 +75,23 @@ async def import_rows(
             select(Attendee).where(Attendee.event_id == event.id, Attendee.email.in_(emails))
         )
     }
-    users = await _users_by_email(session, rows)
-    created, updated, unchanged = [], 0, 0
+    user_ids = await _user_ids(session, rows)
+    created: list[dict[str, Any]] = []
+    updated, unchanged = 0, 0
     for row in rows:
         attendee = existing.get(row.email)
         if attendee is None:
-            attendee = Attendee(
-                event_id=event.id,
-                user_id=users[row.email].id,
-                email=row.email,
-                name=row.name,
-                company=row.company,
-                title=row.title,
+            created.append(
+                {
+                    "id": uuid.uuid4(),
+                    "event_id": event.id,
+                    "user_id": user_ids[row.email],
+                    "email": row.email,
+                    "name": row.name,
+                    "company": row.company,
+                    "title": row.title,
+                }
             )
-            session.add(attendee)
-            created.append(attendee)
         elif (attendee.name, attendee.company, attendee.title) != (
             row.name,
             row.company,
@@ -91,9 +101,15 @@ async def import_rows(
             updated += 1
         else:
             unchanged += 1
+    if created:
+        await session.execute(insert(Attendee), created)
+        await session.execute(
+            insert(Badge), [badges.new_badge_row(attendee_id=a["id"]) for a in created]
+        )
+        await queue_invitations(
+            session, event=event, people=[(str(a["email"]), str(a["name"])) for a in created]
+        )
     await session.flush()
-    session.add_all([badges.new_badge(attendee) for attendee in created])
-    await queue_invitations(session, event=event, attendees=created)
     return ImportResult(
         created=len(created), updated=updated, unchanged=unchanged, invited=len(created)
     )
@@ -112,23 +128,24 @@ async def import_attendees(session: AsyncSession, *, event: Event, data: bytes) 
 
 
 async def queue_invitations(
-    session: AsyncSession, *, event: Event, attendees: Sequence[Attendee]
+    session: AsyncSession, *, event: Event, people: Sequence[tuple[str, str]]
 ) -> None:
-    """Queue each attendee's invitation mail, with a personal sign-in link valid until a week
-    after the event: all in one flush."""
+    """Queue the invitation mail of each (email, name), with a personal sign-in link valid
+    until a week after the event: one INSERT of links and one of mails."""
     ttl = max(event.ends_at + INVITATION_GRACE - utcnow(), timedelta(days=1))
-    for attendee in attendees:
+    links, mails = [], []
+    for email, name in people:
         link, url = signin.new_login_link(
-            email=attendee.email, next_path=f"/events/{event.id}/badge", ttl=ttl
+            email=email, next_path=f"/events/{event.id}/badge", ttl=ttl
         )
-        session.add(link)
-        session.add(
+        links.append(link)
+        mails.append(
             mail.new_email(
                 kind="attendee_invitation",
-                to_address=attendee.email,
+                to_address=email,
                 subject=f"Your badge for {event.name}",
                 body=(
-                    f"Hello {attendee.name},\n\n"
+                    f"Hello {name},\n\n"
                     f"You are registered for {event.name}. Open this link on your phone to sign "
                     f"in to Rapport and see your badge:\n\n{url}\n\n"
                     "The link works once. Later, ask for a new one on the sign-in page with this "
@@ -136,7 +153,9 @@ async def queue_invitations(
                 ),
             )
         )
-    await session.flush()
+    if links:
+        await session.execute(insert(LoginLink), links)
+        await session.execute(insert(OutboundEmail), mails)
 
 
 async def list_attendees(

@@ -38,6 +38,11 @@ def new_badge(attendee: Attendee) -> Badge:
     return Badge(attendee_id=attendee.id, token=new_token(BADGE_TOKEN_BYTES))
 
 
+def new_badge_row(*, attendee_id: uuid.UUID) -> dict[str, object]:
+    """A fresh badge as a row, for inserting many at once."""
+    return {"attendee_id": attendee_id, "token": new_token(BADGE_TOKEN_BYTES)}
+
+
 async def current_badge(session: AsyncSession, *, attendee: Attendee) -> Badge | None:
     """The attendee's valid badge, if any."""
     return await session.scalar(

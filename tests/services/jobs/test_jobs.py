@@ -241,6 +241,11 @@ async def test_door_scans_during_a_big_import_are_not_held_behind_it(
     door = await make_client(staff)
     scans = f"{API}/events/{event.id}/check-in/scans"
     assert (await door.post(scans, json=scan_body(badge.token))).status_code == 200  # warm
+    quiet: list[float] = []
+    for _ in range(10):
+        began = time.perf_counter()
+        await door.post(scans, json=scan_body(badge.token))
+        quiet.append(time.perf_counter() - began)
     importing = asyncio.create_task(worker.run_next_job(get_settings(), app.state.sessionmaker))
     await wait_until_done_at_least(app, job_id, 1)
     waits: list[float] = []
@@ -249,13 +254,15 @@ async def test_door_scans_during_a_big_import_are_not_held_behind_it(
         answer = await door.post(scans, json=scan_body(badge.token))
         waits.append(time.perf_counter() - began)
         assert answer.status_code == 200, answer.text
-        await asyncio.sleep(0.02)
+        await asyncio.sleep(0.01)
     await importing
     assert (await the_job(app, job_id)).status == JobStatus.succeeded
     # The import commits every CHUNK_ROWS rows, so a scan waits for one chunk at most, never
-    # for the whole file. On this shared test machine a scan now and then also waits for the
-    # CPU; bench/conference_jobs.py measures the p99 on a quiet one.
+    # for the whole file: what the import adds to a scan stays under 250 ms for 9 scans in 10
+    # (the time a scan takes anyway, measured just before, is taken off: a shared test machine
+    # is slow for both). bench/conference_jobs.py measures the p99 in a real server.
     shown = [round(w, 3) for w in waits]
+    usual = sorted(quiet)[len(quiet) // 2]
     assert len(waits) >= 5, shown
-    assert sorted(waits)[int(len(waits) * 0.9)] < 0.25, shown
+    assert sorted(waits)[int(len(waits) * 0.9)] - usual < 0.25, (usual, shown)
     assert max(waits) < 1.0, shown
