@@ -10,8 +10,7 @@ from typing import Any
 
 from schemas.contacts import ContactOut, FileDuplicateOut
 from services.errors import NotFound
-from services.events import attendees
-from services.events.attendee_csv import parse_attendee_csv
+from services.events import attendee_csv, attendees
 from services.jobs import queue
 from services.jobs.runner import JobRun
 from services.models import Event, User
@@ -30,7 +29,16 @@ async def import_attendees(run: JobRun) -> None:
     """An attendee CSV, from the row the last take of the job committed."""
     async with run.reading() as session:
         data = await queue.job_input(session, job_id=run.job_id)
-    rows = await asyncio.to_thread(parse_attendee_csv, data)
+    # Read in steps on the event loop, not in a thread: a CPU-bound thread would take the
+    # interpreter lock from the requests served meanwhile far more than a few short steps do.
+    steps = attendee_csv.parse_in_steps(data)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            rows: list[attendee_csv.AttendeeRow] = done.value
+            break
+        await asyncio.sleep(0)
     run.total = len(rows)
     for start in range(run.done, len(rows), attendees.CHUNK_ROWS):
         chunk = rows[start : start + attendees.CHUNK_ROWS]
