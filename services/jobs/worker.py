@@ -67,10 +67,18 @@ async def run_next_job(settings: Settings, sessionmaker: async_sessionmaker[Asyn
     return 1
 
 
+FORGET_EVERY = 600.0  # seconds between two clean-ups of finished jobs
+_forgotten_at = {"monotonic": -FORGET_EVERY}
+
+
 async def forget_expired_jobs(
     settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> int:
-    """Delete the jobs (and result files) finished more than a day ago."""
+    """Delete the jobs (and result files) finished more than a day ago, every ten minutes."""
+    now = asyncio.get_running_loop().time()
+    if now - _forgotten_at["monotonic"] < FORGET_EVERY:
+        return 0
+    _forgotten_at["monotonic"] = now
     async with unit_of_work(sessionmaker) as session:
         await queue.forget_expired_jobs(session)
     return 0  # nothing that calls for another round at once
