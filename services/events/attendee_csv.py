@@ -132,8 +132,9 @@ def parse_in_steps(data: bytes) -> Generator[int, None, list[AttendeeRow]]:
             problems.append(FieldProblem("row", f"cannot be read as CSV: {exc}", line=line))
             break
         next_line = reader.line_num + 1
-        if (len(rows) + len(problems)) % STEP_ROWS == STEP_ROWS - 1:
-            yield len(rows) + len(problems)
+        read = len(rows) + len(problems)
+        if read and read % STEP_ROWS == 0:
+            yield read
         if not any(cell.strip() for cell in cells):
             continue
         if len(rows) + len(problems) >= MAX_ROWS:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from services.errors import Invalid
-from services.events.attendee_csv import MAX_LENGTH, parse_attendee_csv
+from services.events.attendee_csv import MAX_LENGTH, parse_attendee_csv, parse_in_steps
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "attendees"
 
@@ -126,3 +126,24 @@ def test_over_long_cells_are_reported() -> None:
 
 def test_binary_is_refused() -> None:
     assert rejected(b"name,email\n\x00\x00\n").code == "not_csv"
+
+
+def test_a_list_of_100000_people_is_taken_and_one_more_row_is_refused() -> None:
+    lines = "".join(f"P {i},p{i}@big.example\n" for i in range(100_000))
+    rows = parse_attendee_csv(("name,email\n" + lines).encode())
+    assert len(rows) == 100_000 and rows[-1].line == 100_001
+    error = rejected(("name,email\n" + lines + "Q,q@big.example\n").encode())
+    assert error.code == "too_many_rows"
+
+
+def test_reading_in_steps_tells_how_far_it_got() -> None:
+    lines = "".join(f"P {i},p{i}@big.example\n" for i in range(250))
+    steps = parse_in_steps(("name,email\n" + lines).encode())
+    seen = []
+    while True:
+        try:
+            seen.append(next(steps))
+        except StopIteration as done:
+            assert len(done.value) == 250
+            break
+    assert seen == [100, 200]
