@@ -14,7 +14,7 @@ from services.errors import FieldProblem, Invalid
 
 MAX_BYTES = 30 * 1024 * 1024
 MAX_ROWS = 100_000
-STEP_ROWS = 100
+STEP_ROWS = 20
 MAX_LENGTH = {"name": 200, "email": 320, "company": 200, "title": 200}
 COLUMN_ALIASES = {
     "name": "name",

@@ -5,6 +5,7 @@ step, the position and the report so far committed with each chunk."""
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import asdict
 from typing import Any
 
@@ -19,6 +20,7 @@ from services.people import contact_files
 ATTENDEES = "attendee_import"
 CONTACTS = "contact_import"
 CARDS_PER_STEP = 100
+SLICE = 0.005  # seconds of reading a CSV between two pauses as long
 
 
 def _added(report: dict[str, Any], chunk: attendees.ImportResult) -> dict[str, Any]:
@@ -29,16 +31,20 @@ async def import_attendees(run: JobRun) -> None:
     """An attendee CSV, from the row the last take of the job committed."""
     async with run.reading() as session:
         data = await queue.job_input(session, job_id=run.job_id)
-    # Read in steps on the event loop, not in a thread: a CPU-bound thread would take the
-    # interpreter lock from the requests served meanwhile far more than a few short steps do.
+    # Read in slices of SLICE seconds on the event loop, each followed by a pause as long, not
+    # in a thread: a CPU-bound thread would take the interpreter lock from the requests served
+    # meanwhile (a door scan awaits the database several times, and would wait at each).
     steps = attendee_csv.parse_in_steps(data)
+    began = time.perf_counter()
     while True:
         try:
             next(steps)
         except StopIteration as done:
             rows: list[attendee_csv.AttendeeRow] = done.value
             break
-        await asyncio.sleep(0)
+        if time.perf_counter() - began > SLICE:
+            await asyncio.sleep(SLICE)
+            began = time.perf_counter()
     run.total = len(rows)
     for start in range(run.done, len(rows), attendees.CHUNK_ROWS):
         chunk = rows[start : start + attendees.CHUNK_ROWS]
