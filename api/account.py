@@ -2,36 +2,39 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, BackgroundTasks, Request, Response, status
 
 from api.deps import SESSION_COOKIE, CurrentUser, DbSession, SettingsDep
 from api.errors import ERROR_RESPONSES
-from schemas.account import AccountExport, DeleteAccountIn, DeletePreviewOut
-from services.accounts import deletion, export
+from api.jobs import ACCEPTED, accepted
+from schemas.account import DeleteAccountIn, DeletePreviewOut
+from schemas.jobs import JobOut
+from services.accounts import deletion
+from services.jobs import exports, queue
 
 router = APIRouter(prefix="/me", tags=["account"], responses=ERROR_RESPONSES)
 
 
-@router.get(
+@router.post(
     "/export",
-    summary="Everything I own, as one JSON file",
-    description="My account, card (photo as base64), pitches, contacts with my notes, "
+    response_model=JobOut,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=ACCEPTED,
+    summary="Everything I own, as one JSON file (a background job)",
+    description="Answers 202 with the job; its `file` is the JSON document (the shape of "
+    "`AccountExport`): my account, card (photo as base64), pitches, contacts with my notes, "
     "follow-ups with their history, templates, cadences, reminder settings, registrations "
     "with my check-ins, the events I run (name and role) and my notifications.",
-    response_class=Response,
-    responses={200: {"model": AccountExport}},
 )
-async def export_all(user: CurrentUser, db: DbSession) -> Response:
-    document = AccountExport.model_validate(await export.export_account(db, user=user))
-    day = document.exported_at.date().isoformat()
-    return Response(
-        document.model_dump_json(indent=2),
-        media_type="application/json",
-        headers={
-            "Content-Disposition": f'attachment; filename="rapport-export-{day}.json"',
-            "Cache-Control": "no-store",
-        },
-    )
+async def export_all(
+    user: CurrentUser,
+    db: DbSession,
+    request: Request,
+    response: Response,
+    background: BackgroundTasks,
+) -> JobOut:
+    job = await queue.create_job(db, kind=exports.ACCOUNT, owner=user)
+    return accepted(job, request, response, background)
 
 
 @router.get(

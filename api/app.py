@@ -27,6 +27,7 @@ from api import (
     followups,
     health,
     introductions,
+    jobs,
     look_for,
     meetings,
     notes,
@@ -40,8 +41,8 @@ from api.errors import install_error_handlers
 from api.frontend import mount_frontend
 from api.middleware import BodyLimit, RequestContext, SameOriginWrites, ServerErrors
 from services.db import create_engine, create_sessionmaker
+from services.jobs.worker import run_worker
 from services.settings import Settings, get_settings
-from services.worker import run_worker
 
 log = logging.getLogger("rapport")
 API_PREFIX = "/api/v1"
@@ -96,7 +97,10 @@ def create_app(settings: Settings | None = None, *, with_worker: bool | None = N
         stop = asyncio.Event()
         worker = None
         if run_in_process:
-            worker = asyncio.create_task(run_worker(settings, app.state.sessionmaker, stop=stop))
+            app.state.worker_wake = wake = asyncio.Event()  # api.jobs starts new jobs at once
+            worker = asyncio.create_task(
+                run_worker(settings, app.state.sessionmaker, stop=stop, wake=wake)
+            )
         try:
             yield
         finally:
@@ -123,7 +127,7 @@ def create_app(settings: Settings | None = None, *, with_worker: bool | None = N
         checkin, auth, events, attendees, badges,
         cards, contacts, exchange, directory, look_for, notes, search, pitches,
         followups, reminders, introductions, meetings,
-        sync, account,
+        sync, account, jobs,
     ):  # fmt: skip
         api.include_router(module.router)
     api.include_router(followups.templates_router)

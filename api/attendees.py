@@ -4,42 +4,60 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Query, Request, Response, UploadFile
+from fastapi import APIRouter, BackgroundTasks, File, Query, Request, Response, UploadFile, status
 
-from api.deps import AttendeeAccess, DbSession, OrganizerAccess, Paging, StaffAccess
+from api.deps import (
+    AttendeeAccess,
+    CurrentUser,
+    DbSession,
+    OrganizerAccess,
+    Paging,
+    StaffAccess,
+)
 from api.errors import ERROR_RESPONSES
-from schemas.attendees import AttendeeOut, BadgeOut, ImportReport
+from api.jobs import ACCEPTED, accepted
+from schemas.attendees import AttendeeOut, BadgeOut
 from schemas.common import Page, Text
+from schemas.jobs import JobOut
 from services.errors import Invalid
 from services.events import attendees, badges
 from services.events.attendee_csv import MAX_BYTES
+from services.jobs import imports, queue
 
 router = APIRouter(prefix="/events/{event_id}", tags=["attendees"], responses=ERROR_RESPONSES)
 
 
 @router.post(
     "/attendees/import",
-    response_model=ImportReport,
-    summary="Import attendees from CSV",
+    response_model=JobOut,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=ACCEPTED,
+    summary="Import attendees from CSV (a background job)",
     description="Columns name, email, company, title; UTF-8 with or without BOM; comma or "
-    "semicolon. All or nothing: any bad row rejects the file with a 400 whose `fields` list "
-    "every problem with its line and column. People are matched by email, never duplicated.",
+    "semicolon; up to 100,000 rows. Answers 202 with the job at once: follow it at "
+    "GET /jobs/{id}. The whole file is checked first: any bad row fails the job, writing "
+    "nothing, with every problem (line and column) in its `error.fields`. Then rows are written "
+    "in chunks, and the job's `result` is the report (created, updated, unchanged, invited). "
+    "People are matched by email, never duplicated.",
 )
 async def import_attendees(
-    access: OrganizerAccess, db: DbSession, file: Annotated[UploadFile, File(description="The CSV")]
-) -> ImportReport:
+    access: OrganizerAccess,
+    user: CurrentUser,
+    db: DbSession,
+    request: Request,
+    response: Response,
+    background: BackgroundTasks,
+    file: Annotated[UploadFile, File(description="The CSV")],
+) -> JobOut:
     data = await file.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise Invalid(
             f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.", code="file_too_large"
         )
-    result = await attendees.import_attendees(db, event=access.event, data=data)
-    return ImportReport(
-        created=result.created,
-        updated=result.updated,
-        unchanged=result.unchanged,
-        invited=result.invited,
+    job = await queue.create_job(
+        db, kind=imports.ATTENDEES, owner=user, event_id=access.event.id, input=data
     )
+    return accepted(job, request, response, background)
 
 
 @router.get("/attendees", response_model=Page[AttendeeOut], summary="Attendees (staff, organizers)")

@@ -1,23 +1,21 @@
-"""Badges for organizers: reissue a lost one, any attendee's QR code, printable PDFs."""
+"""Badges for organizers: reissue a lost one, any attendee's QR code, printable PDFs (a job)."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
-from fastapi.responses import StreamingResponse
+from fastapi import APIRouter, BackgroundTasks, Query, Request, Response, status
 
-from api.deps import DbSession, OrganizerAccess
+from api.deps import CurrentUser, DbSession, OrganizerAccess
 from api.errors import ERROR_RESPONSES
-from schemas.badges import BadgeLayout, BadgePdfIn, IssuedBadgeOut
+from api.jobs import ACCEPTED, accepted
+from schemas.badges import BadgePdfIn, IssuedBadgeOut
+from schemas.jobs import JobOut
 from services.events import badges
-from services.events.badge_pdf import BadgeFace, render_badges_pdf
+from services.jobs import exports, queue
 
 router = APIRouter(prefix="/events/{event_id}", tags=["badges"], responses=ERROR_RESPONSES)
-PDF: dict[int | str, dict[str, Any]] = {200: {"content": {"application/pdf": {}}}}
 SVG: dict[int | str, dict[str, Any]] = {200: {"content": {"image/svg+xml": {}}}}
 PNG: dict[int | str, dict[str, Any]] = {200: {"content": {"image/png": {}}}}
 PRIVATE = {"Cache-Control": "private, no-store"}
@@ -73,49 +71,31 @@ async def badge_png(
     return Response(badges.qr_png(url, scale=scale), media_type="image/png", headers=PRIVATE)
 
 
-def _pdf(faces: list[BadgeFace], layout: BadgeLayout, event_name: str) -> StreamingResponse:
-    """Render after the request's transaction has ended (the session dependency closes when
-    this handler returns, before the body is sent): rendering 1,000 badges takes seconds, and
-    on SQLite an open transaction would hold the write lock the door's scans need."""
-
-    async def body() -> AsyncIterator[bytes]:
-        yield await asyncio.to_thread(
-            render_badges_pdf, faces, layout=layout, title=f"Badges: {event_name}"
-        )
-
-    return StreamingResponse(
-        body(),
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="badges-{layout.value}.pdf"', **PRIVATE},
-    )
-
-
-@router.get(
-    "/badges.pdf",
-    summary="Printable badges for all attendees, or a few by id (organizers)",
-    description="`layout`: `a6` (one per A6 page), `a4x4` (four A6 on A4), `a4x8` (eight A7 on "
-    "A4). Name large, company, title, event name and the QR code. For a long selection use "
-    "POST.",
-    response_class=Response,
-    responses=PDF,
-)
-async def badges_pdf(
-    access: OrganizerAccess,
-    db: DbSession,
-    layout: BadgeLayout = BadgeLayout.a6,
-    attendee_id: Annotated[list[uuid.UUID] | None, Query(max_length=200)] = None,
-) -> Response:
-    faces = await badges.badge_faces(db, event=access.event, attendee_ids=attendee_id)
-    return _pdf(faces, layout, access.event.name)
-
-
 @router.post(
     "/badges.pdf",
-    summary="Printable badges for the chosen attendees (organizers)",
-    description="As GET, with the selection in the body (`attendee_ids`; all when omitted).",
-    response_class=Response,
-    responses=PDF,
+    response_model=JobOut,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=ACCEPTED,
+    summary="Printable badges for all attendees, or the chosen ones (organizers; a background job)",
+    description="`layout`: `a6` (one per A6 page), `a4x4` (four A6 on A4), `a4x8` (eight A7 "
+    "on A4). Name large, company, title, event name and the QR code; `attendee_ids` chooses "
+    "(all when omitted). Answers 202 with the job; its `file` is the PDF.",
 )
-async def badges_pdf_for(data: BadgePdfIn, access: OrganizerAccess, db: DbSession) -> Response:
-    faces = await badges.badge_faces(db, event=access.event, attendee_ids=data.attendee_ids)
-    return _pdf(faces, data.layout, access.event.name)
+async def badges_pdf(
+    data: BadgePdfIn,
+    access: OrganizerAccess,
+    user: CurrentUser,
+    db: DbSession,
+    request: Request,
+    response: Response,
+    background: BackgroundTasks,
+) -> JobOut:
+    chosen = None if data.attendee_ids is None else [str(i) for i in data.attendee_ids]
+    job = await queue.create_job(
+        db,
+        kind=exports.BADGES_PDF,
+        owner=user,
+        event_id=access.event.id,
+        params={"layout": data.layout.value, "attendee_ids": chosen},
+    )
+    return accepted(job, request, response, background)

@@ -10,7 +10,7 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 
 from api.deps import (
@@ -25,6 +25,7 @@ from api.deps import (
     TokenLookups,
 )
 from api.errors import ERROR_RESPONSES
+from api.jobs import ACCEPTED, accepted
 from schemas.checkin import (
     CheckInOut,
     CheckInStats,
@@ -39,12 +40,14 @@ from schemas.checkin import (
     UndoIn,
 )
 from schemas.common import Page, Text
+from schemas.jobs import JobOut
 from services.door import checkin, passes, records
 from services.door import log as checkin_log
 from services.door import settings as door_settings
 from services.door import stats as door_stats
 from services.events import badges
 from services.events.badge_pdf import render_poster_pdf
+from services.jobs import exports, queue
 from services.models import Attendee, CheckIn, CheckInMethod, DoorSettings, Event
 
 router = APIRouter(prefix="/events/{event_id}", tags=["check-in"], responses=ERROR_RESPONSES)
@@ -284,21 +287,28 @@ async def arrivals_chart(access: StaffAccess, db: DbSession) -> Response:
     return Response(svg, media_type="image/svg+xml", headers=NO_STORE)
 
 
-@router.get(
+@router.post(
     "/check-ins.csv",
-    summary="Export the check-in list as CSV (organizers)",
-    description="One row per attendee. UTF-8 with BOM, CRLF line ends, quoted where needed; "
-    "cells starting with = + - @ tab or CR get a leading ' so spreadsheets do not run them.",
-    response_class=Response,
-    responses=CSV,
+    response_model=JobOut,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=ACCEPTED,
+    summary="Export the check-in list as CSV (organizers; a background job)",
+    description="Answers 202 with the job; its `file` is the CSV, one row per attendee. UTF-8 "
+    "with BOM, CRLF line ends, quoted where needed; cells starting with = + - @ tab or CR get "
+    "a leading ' so spreadsheets do not run them.",
 )
-async def export_csv(access: OrganizerAccess, db: DbSession) -> Response:
-    data = await door_stats.check_in_csv(db, event=access.event)
-    return Response(
-        data,
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="check-ins.csv"', **NO_STORE},
+async def export_csv(
+    access: OrganizerAccess,
+    user: CurrentUser,
+    db: DbSession,
+    request: Request,
+    response: Response,
+    background: BackgroundTasks,
+) -> JobOut:
+    job = await queue.create_job(
+        db, kind=exports.CHECK_IN_CSV, owner=user, event_id=access.event.id
     )
+    return accepted(job, request, response, background)
 
 
 @router.get(

@@ -5,12 +5,23 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
+from fastapi import (
+    APIRouter,
+    BackgroundTasks,
+    File,
+    Form,
+    Query,
+    Request,
+    Response,
+    UploadFile,
+    status,
+)
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.deps import CurrentUser, DbSession, Paging
 from api.errors import ERROR_RESPONSES
+from api.jobs import ACCEPTED, accepted
 from schemas.common import Page, Text
 from schemas.contacts import (
     ContactCreated,
@@ -20,16 +31,16 @@ from schemas.contacts import (
     ContactPatch,
     ContactSummary,
     DuplicateOut,
-    FileDuplicateOut,
-    FileImportOut,
     ImportIn,
     MergeIn,
     OnDuplicate,
 )
+from schemas.jobs import JobOut
 from schemas.notes import PromiseOut
 from services.errors import Invalid
+from services.jobs import exports, imports, queue
 from services.models import Contact, User
-from services.people import contact_export, contact_files, contacts, exchange, notes
+from services.people import contacts, exchange, notes
 from services.people.contact_csv import FORMATS
 
 router = APIRouter(prefix="/contacts", tags=["contacts"], responses=ERROR_RESPONSES)
@@ -130,80 +141,87 @@ async def import_contact(
 
 @router.post(
     "/import-file",
-    response_model=FileImportOut,
-    summary="Import a .vcf file (all cards, or none if any is unreadable)",
-    description="Cards matching an existing contact by email or LinkedIn are not imported "
-    "(`on_duplicate=offer`, the default); they are listed in `duplicate_cards` (their contacts' "
-    "ids in `duplicates`). Send the same file again with `cards` (their numbers) and "
-    "`on_duplicate=merge` or `create` to merge them into those contacts or add them anyway.",
+    response_model=JobOut,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=ACCEPTED,
+    summary="Import a .vcf file (a background job; none of it if any card is unreadable)",
+    description="Answers 202 with the job; its `result` has the shape of `FileImportOut`. Every "
+    "card is read first: one unreadable card fails the job and imports nothing. Cards matching "
+    "an existing contact by email or LinkedIn are not imported (`on_duplicate=offer`, the "
+    "default); they are listed in `duplicate_cards` (their contacts' ids in `duplicates`). Send "
+    "the same file again with `cards` (their numbers) and `on_duplicate=merge` or `create` to "
+    "merge them into those contacts or add them anyway.",
 )
 async def import_file(
     user: CurrentUser,
     db: DbSession,
+    request: Request,
+    response: Response,
+    background: BackgroundTasks,
     file: Annotated[UploadFile, File(description=".vcf")],
     on_duplicate: Annotated[OnDuplicate, Form()] = "offer",
     cards: Annotated[list[int] | None, Form(description="Only these cards (from 1)")] = None,
-) -> FileImportOut:
+) -> JobOut:
     data = await file.read(VCF_MAX_BYTES + 1)
     if len(data) > VCF_MAX_BYTES:
         raise Invalid("The file is larger than 5 MB.", code="file_too_large")
-    done = await contact_files.import_vcard_file(
+    job = await queue.create_job(
         db,
-        user=user,
-        data=data,
-        on_duplicate=on_duplicate,
-        cards=set(cards) if cards else None,
+        kind=imports.CONTACTS,
+        owner=user,
+        params={"on_duplicate": on_duplicate, "cards": cards},
+        input=data,
     )
-    return FileImportOut(
-        created=[ContactOut.model_validate(c) for c in done.created],
-        merged=[ContactOut.model_validate(c) for c in done.merged],
-        duplicates=[d.existing_id for d in done.duplicates],
-        duplicate_cards=[
-            FileDuplicateOut(card=d.card, name=d.name, existing_contact_id=d.existing_id)
-            for d in done.duplicates
-        ],
-        warnings=done.warnings,
-    )
+    return accepted(job, request, response, background)
 
 
-@router.get(
+@router.post(
     "/export.vcf",
-    summary="All my contacts as one vCard 3.0 file",
-    response_class=Response,
-    responses={200: {"content": {"text/vcard": {}}}},
+    response_model=JobOut,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=ACCEPTED,
+    summary="All my contacts as one vCard 3.0 file (a background job)",
+    description="Answers 202 with the job; its `file` is the .vcf.",
 )
 async def export_vcf(
     user: CurrentUser,
     db: DbSession,
+    request: Request,
+    response: Response,
+    background: BackgroundTasks,
     include_notes: Annotated[bool, Query(description="Put my notes in NOTE")] = False,
-) -> Response:
-    body = await contact_export.export_vcf(db, user=user, include_notes=include_notes)
-    return Response(
-        body.encode("utf-8"),
-        media_type="text/vcard; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="contacts.vcf"'},
+) -> JobOut:
+    job = await queue.create_job(
+        db, kind=exports.CONTACTS_VCF, owner=user, params={"include_notes": include_notes}
     )
+    return accepted(job, request, response, background)
 
 
-@router.get(
+@router.post(
     "/export.csv",
-    summary="All my contacts as CSV for Google Contacts or HubSpot",
-    response_class=Response,
-    responses={200: {"content": {"text/csv": {}}}},
+    response_model=JobOut,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=ACCEPTED,
+    summary="All my contacts as CSV for Google Contacts or HubSpot (a background job)",
+    description="Answers 202 with the job; its `file` is the CSV.",
 )
 async def export_csv(
     user: CurrentUser,
     db: DbSession,
+    request: Request,
+    response: Response,
+    background: BackgroundTasks,
     format: Annotated[Literal["google", "hubspot"], Query()] = "google",
     include_notes: Annotated[bool, Query(description="Google layout only: notes column")] = False,
-) -> Response:
+) -> JobOut:
     assert format in FORMATS
-    body = await contact_export.export_csv(db, user=user, fmt=format, include_notes=include_notes)
-    return Response(
-        body,
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="contacts-{format}.csv"'},
+    job = await queue.create_job(
+        db,
+        kind=exports.CONTACTS_CSV,
+        owner=user,
+        params={"format": format, "include_notes": include_notes},
     )
+    return accepted(job, request, response, background)
 
 
 @router.get(

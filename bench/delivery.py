@@ -6,7 +6,7 @@ how many messages a worker killed with SIGKILL mid-run causes to be delivered tw
 
 The database is a fresh one (a temporary SQLite file, or a new database on the PostgreSQL server
 given), built by Alembic. Throughput: aiosmtpd runs as its own process (a Sink), and one
-worker (services.followups.delivery.deliver_follow_ups in a loop, as services.worker runs it)
+worker (services.followups.delivery.deliver_follow_ups in a loop, as services.jobs.worker runs it)
 drains the queue.
 Crash runs: each seeds 1,000 messages, starts `python -m tests.delivery_worker`, kills it with
 SIGKILL once a third are delivered, starts a new one, and counts Message-IDs received twice.

@@ -1,4 +1,5 @@
-"""`rapport`: serve the app, run the worker, migrate, seed the demo, create organizers."""
+"""`rapport`: serve the app, run the worker, migrate, seed the demo, import attendees, create
+organizers."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from alembic.config import Config
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alembic import command
-from cli import demo
-from services import worker
+from cli import demo, imports
 from services.db import create_engine, create_sessionmaker, unit_of_work
+from services.jobs import worker
 from services.logs import setup_logging
 from services.settings import get_settings
 
@@ -119,6 +120,16 @@ def seed_demo() -> None:
     for label, url in result.links.items():
         typer.echo(f"  {label:<10} {url}")
     typer.echo(f"Other mail goes to the development mailbox: {base}/dev/mailbox")
+
+
+@app.command("import-attendees")
+def import_attendees(
+    event: Annotated[str, typer.Argument(help="The event's id (or its exact name)")],
+    file: Annotated[Path, typer.Argument(help="The CSV: name, email, company, title", exists=True)],
+) -> None:
+    """Import attendees from a CSV file, with a progress bar: the same checks, chunks and
+    invitations as the app's import (any bad row imports nothing and is listed)."""
+    imports.report(asyncio.run(imports.run_import(event, imports.read_file(str(file)))))
 
 
 @app.command("create-organizer")

@@ -17,13 +17,6 @@ class AttendeeOut(OrmModel):
     title: str
 
 
-class ImportReport(BaseModel):
-    created: int = Field(description="People new to the event")
-    updated: int = Field(description="People already registered, matched by email")
-    unchanged: int
-    invited: int = Field(description="Invitation mails queued")
-
-
 class BadgeOut(BaseModel):
     event_id: uuid.UUID
     event_name: str

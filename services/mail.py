@@ -122,19 +122,43 @@ async def enqueue_email(
 ) -> OutboundEmail:
     """Queue a system mail; it goes out once the surrounding transaction commits."""
     email = OutboundEmail(
-        kind=kind,
-        to_address=to_address,
-        subject=clean_header(subject),
-        body=body,
-        reply_to=clean_header(reply_to) if reply_to else None,
-        introduction_id=introduction_id,
-        calendar=calendar,
-        status=EmailStatus.queued,
-        next_attempt_at=utcnow(),
+        **new_email(
+            kind=kind,
+            to_address=to_address,
+            subject=subject,
+            body=body,
+            reply_to=reply_to,
+            introduction_id=introduction_id,
+            calendar=calendar,
+        )
     )
     session.add(email)
     await session.flush()
     return email
+
+
+def new_email(
+    *,
+    kind: str,
+    to_address: str,
+    subject: str,
+    body: str,
+    reply_to: str | None = None,
+    introduction_id: uuid.UUID | None = None,
+    calendar: str | None = None,
+) -> dict[str, Any]:
+    """A queued system mail as a row of `outbound_emails`: for queueing many in one INSERT."""
+    return {
+        "kind": kind,
+        "to_address": to_address,
+        "subject": clean_header(subject),
+        "body": body,
+        "reply_to": clean_header(reply_to) if reply_to else None,
+        "introduction_id": introduction_id,
+        "calendar": calendar,
+        "status": EmailStatus.queued,
+        "next_attempt_at": utcnow(),
+    }
 
 
 async def claim_due_emails(session: AsyncSession, *, limit: int = 20) -> Sequence[OutboundEmail]:

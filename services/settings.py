@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     )
     run_worker_in_process: bool = True
     worker_poll_seconds: float = 2.0
+    job_lease_seconds: float = Field(
+        default=60.0, description="a running job not heard of for this long is taken again"
+    )
     log_json: bool = False
     log_level: str = "INFO"
     frontend_dist: str = "frontend/dist"

@@ -1,6 +1,6 @@
 """A follow-up worker as a process of its own, for the crash test and the delivery benchmark:
-`python -m tests.delivery_worker --lease-seconds 8` runs services.worker.run_worker with only the
-follow-up delivery job, against RAPPORT_DATABASE_URL and RAPPORT_SMTP_*; SIGTERM stops it
+`python -m tests.delivery_worker --lease-seconds 8` runs services.jobs.worker.run_worker with
+only the follow-up delivery job, against RAPPORT_DATABASE_URL and RAPPORT_SMTP_*; SIGTERM stops it
 gracefully (the message in hand is finished)."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services import worker
 from services.db import create_engine, create_sessionmaker
 from services.followups import delivery
+from services.jobs import worker
 from services.settings import Settings, get_settings
 
 

@@ -283,3 +283,32 @@ async def drafted_from_promise(
     made = await session.scalar(select(FollowUp).where(FollowUp.contact_id == person.id))
     assert made is not None
     return made, parts
+
+
+async def finished_job(
+    session: AsyncSession, *, owner: User, data: bytes = b"name\r\nAda\r\n", **fields: object
+) -> object:
+    """A job of `owner` that succeeded and made a small CSV file."""
+    from services.models import Job, JobFilePart, JobStatus
+
+    now = utcnow()
+    job = Job(
+        kind="check_in_csv",
+        owner_id=owner.id,
+        params={},
+        status=JobStatus.succeeded,
+        done=1,
+        total=1,
+        created_at=now,
+        started_at=now,
+        finished_at=now,
+        file_name="check-ins.csv",
+        media_type="text/csv; charset=utf-8",
+        file_size=len(data),
+        **fields,
+    )
+    session.add(job)
+    await session.flush()
+    session.add(JobFilePart(job_id=job.id, number=0, data=data))
+    await session.commit()
+    return job

@@ -121,3 +121,41 @@ async def client_for(
         client.cookies.set(SESSION_COOKIE, new.token)
         client.headers[CSRF_HEADER] = new.csrf_token
     return client
+
+
+async def finish_job(app: FastAPI, client: httpx.AsyncClient, started: httpx.Response) -> Any:
+    """Run the jobs a worker would, then return the job a 202 answer started, as it ended."""
+    from services.jobs import worker
+    from services.settings import get_settings
+
+    assert started.status_code == 202, started.text
+    while await worker.run_next_job(get_settings(), app.state.sessionmaker):
+        pass
+    job = await client.get(f"/api/v1/jobs/{started.json()['id']}")
+    assert job.status_code == 200, job.text
+    return job.json()
+
+
+async def job_result(app: FastAPI, client: httpx.AsyncClient, started: httpx.Response) -> Any:
+    """The result of a job that must succeed (an import's report)."""
+    job = await finish_job(app, client, started)
+    assert job["status"] == "succeeded", job
+    return job["result"]
+
+
+async def job_error(app: FastAPI, client: httpx.AsyncClient, started: httpx.Response) -> Any:
+    """The error of a job that must fail, in the API's error shape."""
+    job = await finish_job(app, client, started)
+    assert job["status"] == "failed", job
+    return job["error"]
+
+
+async def job_file(
+    app: FastAPI, client: httpx.AsyncClient, started: httpx.Response
+) -> httpx.Response:
+    """The file a job made (it must succeed), downloaded as its owner would."""
+    job = await finish_job(app, client, started)
+    assert job["status"] == "succeeded", job
+    download = await client.get(job["file"]["url"])
+    assert download.status_code == 200, download.text
+    return download

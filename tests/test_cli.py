@@ -28,7 +28,7 @@ def cli_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("cli") / "nested" / "rapport.db"
 
 
-def rapport(db_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def rapport(db_path: Path, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAPPORT_")}
     env.update(
         {
@@ -40,7 +40,7 @@ def rapport(db_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
         [RAPPORT, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
-    assert result.returncode == 0, result.stderr
+    assert (result.returncode == 0) == ok, result.stderr
     return result
 
 
@@ -149,3 +149,32 @@ def test_serve_with_workers_gives_each_process_its_own_socket(cli_db: Path) -> N
             client.close()
         server.send_signal(signal.SIGTERM)
         assert server.wait(timeout=40) == 0
+
+
+def test_import_attendees_shows_progress_then_the_report(cli_db: Path, tmp_path: Path) -> None:
+    rapport(cli_db, "db", "upgrade")
+    rapport(cli_db, "demo")
+    before = counts(cli_db)
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "name,email,company\n"
+        + "".join(f"Guest {i},guest{i}@cli.example,Firm {i % 5}\n" for i in range(450))
+    )
+    done = rapport(cli_db, "import-attendees", "Rapport Demo Conference", str(people))
+    assert "Imported: 450 new, 0 updated, 0 unchanged, 450 invitations queued." in done.stdout
+    assert "450/450" in done.stderr and "Importing" in done.stderr  # the progress bar
+    after = counts(cli_db)
+    assert after["attendees"] == after["distinct_attendees"] == before["attendees"] + 450
+    assert after["attendees_with_badge"] == after["attendees"]
+
+    again = rapport(cli_db, "import-attendees", "Rapport Demo Conference", str(people))
+    assert "0 new, 0 updated, 450 unchanged, 0 invitations queued." in again.stdout
+    assert counts(cli_db) == after
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,email\nAda,ada@cli.example\nBo,not-an-address\n")
+    refused = rapport(cli_db, "import-attendees", "Rapport Demo Conference", str(bad), ok=False)
+    assert "nothing was imported" in refused.stderr and "not-an-address" in refused.stderr
+    assert counts(cli_db) == after
+    unknown = rapport(cli_db, "import-attendees", "No Such Event", str(people), ok=False)
+    assert "No event with the id or name" in unknown.stderr

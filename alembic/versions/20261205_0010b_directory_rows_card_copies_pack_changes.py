@@ -9,7 +9,7 @@ attendees by id, which the pack reads a chunk at a time, and of each person's re
 event (the access check of every event request).
 
 Revision ID: 0010b
-Revises: 0009
+Revises: 0010e
 Create Date: 2026-12-05 12:00:00
 """
 
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010b"
-down_revision: str | None = "0009"
+down_revision: str | None = "0010e"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

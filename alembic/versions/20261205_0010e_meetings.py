@@ -5,7 +5,7 @@ the person-slot and place-slot-seat rows whose unique keys refuse double booking
 and each person's reminder choice. System mail can carry an iCalendar invitation.
 
 Revision ID: 0010e
-Revises: 0009
+Revises: 0010f
 Create Date: 2026-12-05 12:10:12.280046
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010e"
-down_revision: str | None = "0009"
+down_revision: str | None = "0010f"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

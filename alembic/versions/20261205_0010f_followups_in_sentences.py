@@ -14,7 +14,7 @@ The texts are written out here, as they were and as they become, so that this mi
 the same thing whatever the defaults say later.
 
 Revision ID: 0010f
-Revises: 0009
+Revises: 0010d
 Create Date: 2026-12-05 00:00:00
 """
 
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010f"
-down_revision: str | None = "0009"
+down_revision: str | None = "0010d"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,9 +1,10 @@
 // My account as a whole: the export of everything I own, and deleting the account
 // (see schemas/account.py).
 import { request } from "./api";
+import type { Job } from "./jobs-api";
 
-/** Where the JSON export downloads from (a plain link: the cookie authenticates). */
-export const EXPORT_URL = "/api/v1/me/export";
+/** Start the JSON export of everything I own (a background job that makes the file). */
+export const exportAll = () => request<Job>("/me/export", { method: "POST" });
 
 export interface DeletePreview {
   email: string;

@@ -1,6 +1,8 @@
 // The API client: JSON under /api/v1 with the session cookie, the CSRF header on changes,
 // and every error turned into an ApiError with the server's one error shape.
 
+import type { Job } from "./jobs-api";
+
 const API = "/api/v1";
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
@@ -307,7 +309,10 @@ export const api = {
   importAttendees: (id: string, file: File) => {
     const form = new FormData();
     form.append("file", file);
-    return request<ImportReport>(`${ev(id)}/attendees/import`, { method: "POST", body: form });
+    return request<Job<ImportReport>>(`${ev(id)}/attendees/import`, {
+      method: "POST",
+      body: form,
+    });
   },
   staff: (id: string) => request<StaffMember[]>(`${ev(id)}/staff`),
   inviteStaff: (id: string, email: string, name: string) =>

@@ -2,6 +2,7 @@
 // promises, search and pitches, with their shapes (see schemas/cards.py, exchange.py,
 // contacts.py, notes.py, search.py, pitches.py). Request plumbing lives in api.ts.
 import { ApiError, type Page, request } from "./api";
+import type { Job } from "./jobs-api";
 import { createStore } from "./store";
 
 export type CardField =
@@ -305,14 +306,16 @@ export function duplicateOf(error: unknown): string | null {
   return typeof id === "string" ? id : null;
 }
 
-/** Where the vCard and CSV exports download from (plain links: the cookie authenticates). */
-export function exportUrl(kind: "vcf" | "google" | "hubspot", includeNotes: boolean): string {
-  const params = new URLSearchParams();
-  if (kind !== "vcf") params.set("format", kind);
-  if (includeNotes && kind !== "hubspot") params.set("include_notes", "true");
-  const query = params.toString();
+/** Start a vCard or CSV export of my contacts (a background job that makes the file). */
+export function exportContacts(
+  kind: "vcf" | "google" | "hubspot",
+  includeNotes: boolean,
+): Promise<Job> {
+  const query: Record<string, string> = {};
+  if (kind !== "vcf") query.format = kind;
+  if (includeNotes && kind !== "hubspot") query.include_notes = "true";
   const file = kind === "vcf" ? "export.vcf" : "export.csv";
-  return `/api/v1/contacts/${file}${query ? `?${query}` : ""}`;
+  return request<Job>(`/contacts/${file}`, { method: "POST", query });
 }
 
 export const people = {
@@ -360,7 +363,7 @@ export const people = {
       form.append("on_duplicate", choice.on_duplicate);
       for (const card of choice.cards) form.append("cards", String(card));
     }
-    return request<FileImport>("/contacts/import-file", { method: "POST", body: form });
+    return request<Job<FileImport>>("/contacts/import-file", { method: "POST", body: form });
   },
   patchContact: (id: string, data: ContactPatch) =>
     request<Contact>(contactPath(id), { method: "PATCH", body: data }),

@@ -1,6 +1,7 @@
 // The door's endpoints: badge scans, manual and self check-in, undo, live view, door settings
 // and the organizer's badge tools, with their shapes (see schemas/checkin.py, schemas/badges.py).
 import { type Page, request } from "./api";
+import type { Job } from "./jobs-api";
 
 export type ScanOutcome =
   | "ok"
@@ -155,19 +156,22 @@ const path = (id: string) => `/events/${encodeURIComponent(id)}`;
 
 /** Links the browser downloads itself (PDF, CSV, SVG), with the session cookie. */
 export const doorLinks = {
-  checkInsCsv: (eventId: string) => `${ev(eventId)}/check-ins.csv`,
   statsStream: (eventId: string) => `${ev(eventId)}/check-in/stats/stream`,
   posterPdf: (eventId: string) => `${ev(eventId)}/check-in/poster.pdf`,
   posterSvg: (eventId: string, version = "") =>
     `${ev(eventId)}/check-in/poster.svg${version ? `?v=${encodeURIComponent(version)}` : ""}`,
-  badgesPdf: (eventId: string, layout: BadgeLayout, attendeeIds: string[] = []) => {
-    const query = new URLSearchParams({ layout });
-    for (const id of attendeeIds) query.append("attendee_id", id);
-    return `${ev(eventId)}/badges.pdf?${query.toString()}`;
-  },
 };
 
 export const doorApi = {
+  /** Start the check-in list export (a background job that makes the CSV). */
+  /** Start printable badges for all, or the chosen, attendees (a job that makes the PDF). */
+  badgesPdf: (eventId: string, layout: BadgeLayout, attendeeIds?: string[]) =>
+    request<Job>(`${path(eventId)}/badges.pdf`, {
+      method: "POST",
+      body: { layout, attendee_ids: attendeeIds ?? null },
+    }),
+  checkInsCsv: (eventId: string) =>
+    request<Job>(`${path(eventId)}/check-ins.csv`, { method: "POST" }),
   /** A door pass for this event (staff and organizers); renew it before it expires. */
   doorPass: (eventId: string) =>
     request<DoorPass>(`${path(eventId)}/check-in/pass`, { method: "POST" }),

@@ -1,4 +1,5 @@
-"""Everything a user owns as one JSON-ready document ("your data is yours"). Reads only.
+"""Everything a user owns as one JSON document ("your data is yours"), written piece by piece.
+Reads only.
 
 Each row keeps its stored fields, minus the owner's id (it is the account itself), secrets
 (token hashes) and other people's ids where a name says more. Nothing of anyone else is
@@ -11,11 +12,12 @@ from __future__ import annotations
 import base64
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from pydantic_core import to_json
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.db import Base, utcnow
@@ -49,7 +51,7 @@ from services.models import (
 from services.people import shared_promises
 
 FORMAT_VERSION = 1
-CHUNK = 500  # parent ids per query
+BATCH = 500  # rows read at a time, and ids per IN list
 # Columns never exported: whose row it is (the account itself), secrets, worker bookkeeping.
 _LEFT_OUT = frozenset(
     {
@@ -104,38 +106,72 @@ def _card(card: Card | None) -> dict[str, Any] | None:
     return out
 
 
-async def _contacts(session: AsyncSession, *, user_id: uuid.UUID) -> list[dict[str, Any]]:
-    """My contacts as I keep them, each with my notes and their structured parts."""
-    contacts = await _all(session, Contact, Contact.owner_id == user_id, order=Contact.created_at)
-    notes = await _all(session, Note, Note.owner_id == user_id, order=Note.created_at)
-    parts: dict[uuid.UUID, dict[str, list[Any]]] = defaultdict(
-        lambda: {"topics": [], "personal_details": [], "promises": []}
+async def _stream(
+    session: AsyncSession, model: Any, *where: Any, order: tuple[Any, ...]
+) -> AsyncIterator[Sequence[Any]]:
+    """The rows of `model`, BATCH at a time (never all of them in memory)."""
+    rows = await session.stream_scalars(
+        select(model).where(*where).order_by(*order).execution_options(yield_per=BATCH)
     )
-    for topic in await _all(session, NoteTopic, NoteTopic.owner_id == user_id):
-        parts[topic.note_id]["topics"].append(topic.topic)
-    for detail in await _all(session, PersonalDetail, PersonalDetail.owner_id == user_id):
-        parts[detail.note_id]["personal_details"].append(
-            row(detail, leave_out={"note_id", "contact_id"})
-        )
-    for promise in await _all(
-        session, Promise, Promise.owner_id == user_id, order=Promise.created_at
+    async for batch in rows.partitions():
+        yield batch
+
+
+async def _contacts(session: AsyncSession, *, user_id: uuid.UUID) -> AsyncIterator[dict[str, Any]]:
+    """My contacts as I keep them, each with my notes and their structured parts."""
+    async for contacts in _stream(
+        session, Contact, Contact.owner_id == user_id, order=(Contact.created_at, Contact.id)
     ):
-        parts[promise.note_id]["promises"].append(
-            {
-                **row(promise, leave_out={"note_id", "contact_id", "done_by_id"}),
-                "done_by_them": promise.done_by_id is not None,
+        notes = await _children(
+            session,
+            Note,
+            Note.contact_id,
+            [c.id for c in contacts],
+            order=Note.created_at,
+            leave_out=set(),
+            rows=False,
+        )
+        note_ids = [n.id for found in notes.values() for n in found]
+        topics = await _children(
+            session, NoteTopic, NoteTopic.note_id, note_ids, order=None, leave_out=set()
+        )
+        details = await _children(
+            session,
+            PersonalDetail,
+            PersonalDetail.note_id,
+            note_ids,
+            order=None,
+            leave_out={"note_id", "contact_id"},
+        )
+        promises = await _children(
+            session,
+            Promise,
+            Promise.note_id,
+            note_ids,
+            order=Promise.created_at,
+            leave_out=set(),
+            rows=False,
+        )
+        for contact in contacts:
+            # person_id is another account's id: the contact's own fields say who they are.
+            yield {
+                **row(contact, leave_out={"person_id"}),
+                "notes": [
+                    {
+                        **row(note, leave_out={"contact_id"}),
+                        "topics": [t["topic"] for t in topics[note.id]],
+                        "personal_details": details[note.id],
+                        "promises": [
+                            {
+                                **row(p, leave_out={"note_id", "contact_id", "done_by_id"}),
+                                "done_by_them": p.done_by_id is not None,
+                            }
+                            for p in promises[note.id]
+                        ],
+                    }
+                    for note in notes[contact.id]
+                ],
             }
-        )
-    by_contact: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
-    for note in notes:
-        by_contact[note.contact_id].append(
-            {**row(note, leave_out={"contact_id"}), **parts[note.id]}
-        )
-    # person_id is another account's id: the contact's own fields say who they are.
-    return [
-        {**row(contact, leave_out={"person_id"}), "notes": by_contact[contact.id]}
-        for contact in contacts
-    ]
 
 
 async def _children(
@@ -146,30 +182,37 @@ async def _children(
     *,
     order: Any,
     leave_out: set[str],
-) -> dict[uuid.UUID, list[dict[str, Any]]]:
-    """The rows of `model` whose `parent` column is one of `parent_ids`, by parent, in order."""
-    found: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
-    for start in range(0, len(parent_ids), CHUNK):  # no IN list over 1,000 parameters
-        chunk = parent.in_(parent_ids[start : start + CHUNK])
-        for child in await _all(session, model, chunk, order=order):
-            found[getattr(child, parent.key)].append(row(child, leave_out=leave_out))
+    rows: bool = True,
+) -> dict[uuid.UUID, list[Any]]:
+    """The rows of `model` whose `parent` column is one of `parent_ids`, by parent, in order
+    (as dicts, or the objects themselves when `rows` is false). Asked BATCH ids at a time."""
+    found: dict[uuid.UUID, list[Any]] = defaultdict(list)
+    for start in range(0, len(parent_ids), BATCH):
+        chunk = parent_ids[start : start + BATCH]
+        for child in await _all(session, model, parent.in_(chunk), order=order):
+            found[getattr(child, parent.key)].append(
+                row(child, leave_out=leave_out) if rows else child
+            )
     return found
 
 
-async def _follow_ups(session: AsyncSession, *, user_id: uuid.UUID) -> list[dict[str, Any]]:
+async def _follow_ups(
+    session: AsyncSession, *, user_id: uuid.UUID
+) -> AsyncIterator[dict[str, Any]]:
     """My follow-up messages, each with its history of states."""
-    follow_ups = await _all(
-        session, FollowUp, FollowUp.owner_id == user_id, order=FollowUp.created_at
-    )
-    history = await _children(
-        session,
-        FollowUpTransition,
-        FollowUpTransition.follow_up_id,
-        [f.id for f in follow_ups],
-        order=FollowUpTransition.at,
-        leave_out={"id", "follow_up_id"},
-    )
-    return [{**row(f), "history": history[f.id]} for f in follow_ups]
+    async for follow_ups in _stream(
+        session, FollowUp, FollowUp.owner_id == user_id, order=(FollowUp.created_at, FollowUp.id)
+    ):
+        history = await _children(
+            session,
+            FollowUpTransition,
+            FollowUpTransition.follow_up_id,
+            [f.id for f in follow_ups],
+            order=FollowUpTransition.at,
+            leave_out={"id", "follow_up_id"},
+        )
+        for follow_up in follow_ups:
+            yield {**row(follow_up), "history": history[follow_up.id]}
 
 
 async def _introductions(session: AsyncSession, *, user_id: uuid.UUID) -> list[dict[str, Any]]:
@@ -242,31 +285,65 @@ async def _events_i_run(session: AsyncSession, *, user_id: uuid.UUID) -> list[di
     return [{"event_id": str(i), "name": name, "role": role} for i, name, role in rows]
 
 
-async def export_account(session: AsyncSession, *, user: User) -> dict[str, Any]:
-    """Everything the user owns, as one document (see schemas.account.AccountExport)."""
+async def export_sections(session: AsyncSession, *, user: User) -> AsyncIterator[tuple[str, Any]]:
+    """Everything the user owns, section by section (see schemas.account.AccountExport); the
+    long ones (contacts, follow-ups) as async iterators of their rows, read BATCH at a time."""
     uid = user.id
     card = await session.scalar(select(Card).where(Card.user_id == uid))
     preferences = await session.get(FollowUpPreferences, uid)
-    return {
-        "format_version": FORMAT_VERSION,
-        "exported_at": utcnow(),
-        "account": {
+    yield "format_version", FORMAT_VERSION
+    yield "exported_at", utcnow().isoformat()
+    yield (
+        "account",
+        {
             "email": user.email,
             "name": user.name,
             "timezone": user.timezone,
             "is_organizer": user.is_organizer,
             "created_at": _value(user.created_at),
         },
-        "card": _card(card),
-        "pitches": [row(p) for p in await _all(session, Pitch, Pitch.owner_id == uid)],
-        "look_for": [
+    )
+    yield "card", _card(card)
+    yield "pitches", [row(p) for p in await _all(session, Pitch, Pitch.owner_id == uid)]
+    yield (
+        "look_for",
+        [
             row(e)
             for e in await _all(
                 session, LookForEntry, LookForEntry.owner_id == uid, order=LookForEntry.created_at
             )
         ],
-        "contacts": await _contacts(session, user_id=uid),
-        "promises_made_to_me": [
+    )
+    yield "contacts", _contacts(session, user_id=uid)
+    yield (
+        "note_conflicts",
+        [row(c) for c in await _all(session, NoteConflict, NoteConflict.owner_id == uid)],
+    )
+    yield "follow_ups", _follow_ups(session, user_id=uid)
+    yield (
+        "templates",
+        [row(t) for t in await _all(session, MessageTemplate, MessageTemplate.owner_id == uid)],
+    )
+    yield (
+        "keep_in_touch",
+        [row(k) for k in await _all(session, KeepInTouch, KeepInTouch.owner_id == uid)],
+    )
+    yield (
+        "interactions",
+        [row(i) for i in await _all(session, Interaction, Interaction.owner_id == uid)],
+    )
+    yield (
+        "reminder_settings",
+        None
+        if preferences is None
+        else {
+            **row(preferences, leave_out={"calendar_token_created_at"}),
+            "calendar_feed": preferences.calendar_token_hash is not None,
+        },
+    )
+    yield (
+        "promises_made_to_me",
+        [
             {
                 "contact_id": str(contact.id),
                 "from": contact.name,
@@ -274,35 +351,51 @@ async def export_account(session: AsyncSession, *, user: User) -> dict[str, Any]
             }
             for promise, contact in await shared_promises.made_to(session, user=user)
         ],
-        "note_conflicts": [
-            row(c) for c in await _all(session, NoteConflict, NoteConflict.owner_id == uid)
-        ],
-        "follow_ups": await _follow_ups(session, user_id=uid),
-        "templates": [
-            row(t) for t in await _all(session, MessageTemplate, MessageTemplate.owner_id == uid)
-        ],
-        "keep_in_touch": [
-            row(k) for k in await _all(session, KeepInTouch, KeepInTouch.owner_id == uid)
-        ],
-        "interactions": [
-            row(i) for i in await _all(session, Interaction, Interaction.owner_id == uid)
-        ],
-        "reminder_settings": (
-            None
-            if preferences is None
-            else {
-                **row(preferences, leave_out={"calendar_token_created_at"}),
-                "calendar_feed": preferences.calendar_token_hash is not None,
-            }
-        ),
-        "introductions": await _introductions(session, user_id=uid),
-        "meetings": await _meetings(session, user_id=uid),
-        "registrations": await _registrations(session, user_id=uid),
-        "events_i_run": await _events_i_run(session, user_id=uid),
-        "notifications": [
+    )
+    yield "introductions", await _introductions(session, user_id=uid)
+    yield "meetings", await _meetings(session, user_id=uid)
+    yield "registrations", await _registrations(session, user_id=uid)
+    yield "events_i_run", await _events_i_run(session, user_id=uid)
+    yield (
+        "notifications",
+        [
             row(n, leave_out={"actor_id"})
             for n in await _all(
                 session, Notification, Notification.user_id == uid, order=Notification.created_at
             )
         ],
-    }
+    )
+
+
+async def export_size(session: AsyncSession, *, user: User) -> int:
+    """How many rows of the long sections (contacts, follow-ups) an export will hold."""
+    contacts = select(func.count()).where(Contact.owner_id == user.id)
+    follow_ups = select(func.count()).where(FollowUp.owner_id == user.id)
+    return (await session.scalar(contacts) or 0) + (await session.scalar(follow_ups) or 0)
+
+
+async def export_json(
+    session: AsyncSession, *, user: User, progress: Callable[[int], None] | None = None
+) -> AsyncIterator[bytes]:
+    """The export as one JSON document, in pieces: a long section's rows are written as they
+    are read, so the document is never whole in memory; `progress` is told the rows done."""
+    done = 0
+    first = True
+    async for key, value in export_sections(session, user=user):
+        yield (b"{\n" if first else b",\n") + to_json(key) + b": "
+        first = False
+        if not isinstance(value, AsyncIterator):
+            yield to_json(value)
+            continue
+        yield b"["
+        count = 0
+        async for item in value:
+            yield (b"\n  " if count == 0 else b",\n  ") + to_json(item)
+            count += 1
+            done += 1
+            if progress and done % BATCH == 0:
+                progress(done)
+        yield b"\n]" if count else b"]"
+    if progress:
+        progress(done)
+    yield b"\n}\n"

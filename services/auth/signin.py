@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy import bindparam, delete, func, select, update
@@ -62,22 +63,33 @@ async def issue_login_link(
     Links asked for on the sign-in page live `magic_link_ttl_minutes`; invitations pass a longer
     `ttl` because people open them days later.
     """
+    row, url = new_login_link(email=email, next_path=next_path, requested_ip=requested_ip, ttl=ttl)
+    session.add(LoginLink(**row))
+    await session.flush()
+    return url
+
+
+def new_login_link(
+    *,
+    email: str,
+    next_path: str = "/",
+    requested_ip: str | None = None,
+    ttl: timedelta | None = None,
+) -> tuple[dict[str, Any], str]:
+    """A new single-use link as a row of `login_links` (to insert many at once) and its URL."""
     settings = get_settings()
     ttl = ttl or timedelta(minutes=settings.magic_link_ttl_minutes)
     token = new_token()
     now = utcnow()
-    session.add(
-        LoginLink(
-            email=normalize_email(email),
-            token_hash=token_hash(token, purpose=LINK_PURPOSE),
-            next_path=safe_next_path(next_path),
-            requested_ip=requested_ip,
-            created_at=now,
-            expires_at=now + ttl,
-        )
-    )
-    await session.flush()
-    return f"{settings.base_url}/signin/verify#token={quote(token)}"
+    row = {
+        "email": normalize_email(email),
+        "token_hash": token_hash(token, purpose=LINK_PURPOSE),
+        "next_path": safe_next_path(next_path),
+        "requested_ip": requested_ip,
+        "created_at": now,
+        "expires_at": now + ttl,
+    }
+    return row, f"{settings.base_url}/signin/verify#token={quote(token)}"
 
 
 async def _check_signin_limits(session: AsyncSession, *, email: str, ip: str | None) -> None:

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import io
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 
 import segno
 from reportlab.lib.pagesizes import A4, A6
@@ -26,6 +27,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from schemas.badges import BadgeLayout
 from services.errors import FieldProblem, Invalid
+from services.events import pdf_join
 
 LEADING = 1.18
 QR_MASK = 2
@@ -286,6 +288,31 @@ def render_badges_pdf(faces: Sequence[BadgeFace], *, layout: BadgeLayout, title:
         canvas.showPage()
     canvas.save()
     return out.getvalue()
+
+
+PART_BADGES = 240  # badges rendered at a time: whole pages in every layout (1, 4 or 8 a page)
+
+
+def write_badges_pdf(
+    faces: Sequence[BadgeFace],
+    *,
+    layout: BadgeLayout,
+    title: str,
+    out: BinaryIO,
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """The badges as one PDF written to `out`, rendered PART_BADGES at a time and joined as it
+    goes, so memory stays flat however many there are; `progress` is told the badges done.
+    CPU-bound: call it in a worker thread."""
+
+    def parts() -> Iterator[BinaryIO]:
+        for start in range(0, max(len(faces), 1), PART_BADGES):
+            chunk = faces[start : start + PART_BADGES]
+            yield io.BytesIO(render_badges_pdf(chunk, layout=layout, title=title))
+            if progress:
+                progress(start + len(chunk))
+
+    pdf_join.join_pdfs(parts(), out, title=title)
 
 
 def render_poster_pdf(*, event_name: str, url: str) -> bytes:

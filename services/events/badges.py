@@ -20,7 +20,7 @@ from sqlalchemy.orm import joinedload
 from schemas.badges import BadgeLayout
 from services.auth.tokens import new_token
 from services.db import utcnow
-from services.errors import NotFound
+from services.errors import Conflict, NotFound
 from services.events.badge_pdf import BadgeFace, check_printable, render_badges_pdf
 from services.models import Attendee, Badge, Event
 from services.settings import get_settings
@@ -36,6 +36,11 @@ def badge_url(token: str) -> str:
 def new_badge(attendee: Attendee) -> Badge:
     """A fresh badge for an attendee (not yet added to the session)."""
     return Badge(attendee_id=attendee.id, token=new_token(BADGE_TOKEN_BYTES))
+
+
+def new_badge_row(*, attendee_id: uuid.UUID) -> dict[str, object]:
+    """A fresh badge as a row, for inserting many at once."""
+    return {"attendee_id": attendee_id, "token": new_token(BADGE_TOKEN_BYTES)}
 
 
 async def current_badge(session: AsyncSession, *, attendee: Attendee) -> Badge | None:
@@ -123,10 +128,30 @@ async def attendee_badge_url(session: AsyncSession, *, attendee: Attendee) -> st
     return badge_url(badge.token)
 
 
+async def issue_missing_badges(
+    session: AsyncSession, *, event: Event, attendee_ids: Sequence[uuid.UUID] | None, limit: int
+) -> int:
+    """Give up to `limit` of the (chosen) attendees who have no valid badge one; how many."""
+    valid = select(Badge.id).where(Badge.attendee_id == Attendee.id, Badge.revoked_at.is_(None))
+    condition = (Attendee.event_id == event.id) & ~valid.exists()
+    if attendee_ids is not None:
+        condition = condition & Attendee.id.in_(list(attendee_ids))
+    missing = (await session.scalars(select(Attendee).where(condition).limit(limit))).all()
+    session.add_all([new_badge(attendee) for attendee in missing])
+    await session.flush()
+    return len(missing)
+
+
 async def badge_faces(
-    session: AsyncSession, *, event: Event, attendee_ids: Sequence[uuid.UUID] | None
+    session: AsyncSession,
+    *,
+    event: Event,
+    attendee_ids: Sequence[uuid.UUID] | None,
+    issue_missing: bool = True,
 ) -> list[BadgeFace]:
-    """What to print for all (or the chosen) attendees of the event, by name."""
+    """What to print for all (or the chosen) attendees of the event, by name. Attendees with
+    no valid badge get one, unless `issue_missing` is false (a read-only session, after
+    issue_missing_badges): then one found is a Conflict."""
     condition = Attendee.event_id == event.id
     chosen = set(attendee_ids) if attendee_ids is not None else None
     if chosen is not None and len(chosen) <= 500:
@@ -154,6 +179,12 @@ async def badge_faces(
     faces = []
     for attendee in attendees:
         if attendee.id not in tokens:
+            if not issue_missing:
+                raise Conflict(
+                    "Attendees were added while the badges were being prepared. Make the "
+                    "badges again.",
+                    code="badges_changed",
+                )
             badge = new_badge(attendee)
             session.add(badge)
             tokens[attendee.id] = badge.token
@@ -178,11 +209,9 @@ async def badges_pdf(
     layout: BadgeLayout,
     attendee_ids: Sequence[uuid.UUID] | None = None,
 ) -> bytes:
-    """Printable badges for the event, rendered in a worker thread (it takes CPU seconds).
-
-    The API instead ends its transaction first and renders while streaming (api/badges.py):
-    on SQLite an open transaction holds the write lock, and the door must not wait on a print.
-    """
+    """Printable badges for the event in memory, rendered in a worker thread (bench/badge_pdf.py
+    times it). The API runs a job instead (services.jobs.exports.export_badges), which renders
+    a few hundred at a time into a file and holds no transaction meanwhile."""
     faces = await badge_faces(session, event=event, attendee_ids=attendee_ids)
     return await asyncio.to_thread(
         render_badges_pdf, faces, layout=layout, title=f"Badges: {event.name}"

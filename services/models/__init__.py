@@ -36,6 +36,7 @@ from services.models.introductions import (
     MeetingStatus,
     RequestStatus,
 )
+from services.models.jobs import Job, JobFilePart, JobStatus
 from services.models.look_for import LookForEntry, LookForKind
 from services.models.mail import EmailStatus, OutboundEmail
 from services.models.notes import (
@@ -44,10 +45,10 @@ from services.models.notes import (
     Note,
     NoteTopic,
     PersonalDetail,
+    Pitch,
     Promise,
     Warmth,
 )
-from services.models.pitches import Pitch
 from services.models.reminders import Interaction, InteractionKind, KeepInTouch
 from services.models.sync import (
     ContactAlias,
@@ -90,6 +91,9 @@ __all__ = [
     "Introduction",
     "IntroductionParty",
     "IntroductionStatus",
+    "Job",
+    "JobFilePart",
+    "JobStatus",
     "KeepInTouch",
     "LoginLink",
     "LookForEntry",

@@ -1,4 +1,5 @@
-"""Conversation notes and their structured parts. Private to their author, always."""
+"""Conversation notes and their structured parts, and elevator pitches (the product's "notes and
+pitches"). Private to their author, always."""
 
 from __future__ import annotations
 
@@ -125,3 +126,20 @@ class Promise(Base):
     done_by_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )
+
+
+class Pitch(Base):
+    """An elevator pitch: several per user, one of them possibly the headline of their card."""
+
+    __tablename__ = "pitches"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    owner_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    audience: Mapped[str] = mapped_column(String(200), default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    target_seconds: Mapped[int] = mapped_column(Integer, default=60)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -62,22 +62,29 @@ def _hubspot_row(contact: Contact, owner_email: str) -> dict[str, str]:
     }
 
 
-def export_csv(
+def csv_header(fmt: str) -> bytes:
+    """The file's start: a BOM (UTF-8), then the header line of the layout."""
+    header = GOOGLE_HEADER if fmt == "google" else HUBSPOT_HEADER
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow(header)
+    return "\ufeff".encode() + out.getvalue().encode("utf-8")
+
+
+def csv_rows(
     contacts: Sequence[Contact],
     *,
     fmt: str,
     owner_email: str,
     notes: dict[str, str] | None = None,
 ) -> bytes:
-    """The CSV file (bytes, UTF-8 with BOM); `notes` by contact id, only when asked for."""
+    """Rows of the file for these contacts; `notes` by contact id, only when asked for."""
     header = GOOGLE_HEADER if fmt == "google" else HUBSPOT_HEADER
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=header, restval="", lineterminator="\r\n")
-    writer.writeheader()
     for contact in contacts:
         if fmt == "google":
             row = _google_row(contact, (notes or {}).get(str(contact.id), ""))
         else:
             row = _hubspot_row(contact, owner_email)
         writer.writerow({k: safe_cell(v) for k, v in row.items()})
-    return "\ufeff".encode() + out.getvalue().encode("utf-8")
+    return out.getvalue().encode("utf-8")

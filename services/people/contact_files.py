@@ -1,5 +1,6 @@
-"""Importing a .vcf file of several contacts: all its cards or none, with a choice per card
-that matches a contact I already have (leave out, merge into it, or add anyway)."""
+"""Importing a .vcf file of several contacts: every card is read first (one unreadable card
+imports nothing), then added, with a choice per card that matches a contact I already have
+(leave out, merge into it, or add anyway)."""
 
 from __future__ import annotations
 
@@ -31,26 +32,39 @@ class FileImported:
     warnings: list[str] = field(default_factory=list)
 
 
-async def import_vcard_file(
+@dataclass(frozen=True)
+class FileCard:
+    """One card of a .vcf file, read and checked: its number in the file and its fields."""
+
+    number: int
+    fields: dict[str, str]
+    warnings: list[str]
+
+
+def read_cards(data: bytes, *, cards: set[int] | None = None) -> list[FileCard]:
+    """Every card of the file (or only the numbered `cards`), read before anything is written:
+    Invalid if the file has a card that cannot be read."""
+    chosen = []
+    for number, card in enumerate(vcard.parse_vcards(data), start=1):
+        if cards is None or number in cards:
+            fields, warnings = contacts.fields_from_card(card)
+            chosen.append(FileCard(number, fields, [f"Card {number}: {w}" for w in warnings]))
+    return chosen
+
+
+async def import_cards(
     session: AsyncSession,
     *,
     user: User,
-    data: bytes,
+    cards: list[FileCard],
     on_duplicate: OnDuplicate = "offer",
-    cards: set[int] | None = None,
 ) -> FileImported:
-    """All cards of a .vcf file (or only the numbered `cards`), or none if any is unreadable.
-
-    A card matching a contact I have is left out and listed (`offer`), merged into it, or
-    added anyway (`create`): the app asks per card, then sends the file again with its choice.
-    """
-    parsed = vcard.parse_vcards(data)
+    """Add these cards of a file (a chunk of it, in an import job). A card matching a contact I
+    have is left out and listed (`offer`), merged into it, or added anyway (`create`)."""
     done = FileImported()
-    for number, card in enumerate(parsed, start=1):
-        if cards is not None and number not in cards:
-            continue
-        fields, card_warnings = contacts.fields_from_card(card)
-        done.warnings += [f"Card {number}: {w}" for w in card_warnings]
+    for card in cards:
+        done.warnings += card.warnings
+        fields, number = card.fields, card.number
         policy: OnDuplicate = "create" if on_duplicate == "create" else "offer"
         try:
             try:
@@ -68,8 +82,21 @@ async def import_vcard_file(
                 merge = ContactIn(**fields, on_duplicate="merge", merge_into=exc.existing_id)
                 added = await contacts.add_contact(session, user=user, data=merge, source="vcard")
         except Invalid as exc:
-            raise Invalid(
-                f"Card {number}: {exc.detail} Nothing was imported.", code=exc.code
-            ) from exc
+            raise Invalid(f"Card {number}: {exc.detail}", code=exc.code) from exc
         (done.created if added.created else done.merged).append(added.contact)
     return done
+
+
+async def import_vcard_file(
+    session: AsyncSession,
+    *,
+    user: User,
+    data: bytes,
+    on_duplicate: OnDuplicate = "offer",
+    cards: set[int] | None = None,
+) -> FileImported:
+    """All cards of a .vcf file (or only the numbered `cards`) in this one transaction, or
+    none if any is unreadable (an import job writes them a chunk at a time instead)."""
+    return await import_cards(
+        session, user=user, cards=read_cards(data, cards=cards), on_duplicate=on_duplicate
+    )

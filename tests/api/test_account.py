@@ -13,8 +13,10 @@ from fastapi import FastAPI
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from schemas.account import AccountExport
 from tests import factories
 from tests.conftest import ClientFactory
+from tests.support import job_file
 
 API = "/api/v1"
 SECRET = "okapiwhistle"  # only in Carl's note about Bea
@@ -137,15 +139,18 @@ async def test_export_holds_everything_i_own_and_nothing_of_anyone_else(
     world = await people(db, make_client)
     writes: list[str] = app.state.writes_in_reads
     writes.clear()
-    response = await world.alex_client.get(f"{API}/me/export")
-    assert response.status_code == 200, response.text
-    assert writes == []  # a GET: it wrote nothing
+    response = await job_file(
+        app, world.alex_client, await world.alex_client.post(f"{API}/me/export")
+    )
+    assert writes == []  # the download, a GET, wrote nothing
     assert re.fullmatch(
         r'attachment; filename="rapport-export-\d{4}-\d{2}-\d{2}\.json"',
         response.headers["content-disposition"],
     )
-    assert response.headers["cache-control"] == "no-store"
+    assert response.headers["cache-control"] == "private, no-store"
+    assert response.headers["content-type"] == "application/json"
     doc = response.json()
+    AccountExport.model_validate(doc)  # the documented shape
     assert doc["format_version"] == 1 and doc["exported_at"]
     assert doc["account"] == {
         "email": "alex@example.org",
@@ -208,13 +213,13 @@ async def test_export_holds_everything_i_own_and_nothing_of_anyone_else(
 
 
 async def test_export_holds_promise_links_and_the_promise_each_follow_up_keeps(
-    db: AsyncSession, make_client: ClientFactory
+    app: FastAPI, db: AsyncSession, make_client: ClientFactory
 ) -> None:
     alex = await factories.user(db, name="Alex")
     draft, parts = await factories.drafted_from_promise(db, owner=alex, name="Li Wei")
     client = await make_client(alex)
 
-    doc = (await client.get(f"{API}/me/export")).json()
+    doc = (await job_file(app, client, await client.post(f"{API}/me/export"))).json()
 
     (contact,) = doc["contacts"]
     (note,) = contact["notes"]
@@ -228,7 +233,7 @@ async def test_export_holds_promise_links_and_the_promise_each_follow_up_keeps(
 
 
 async def test_export_needs_sign_in(client: Any) -> None:
-    for method, path in (("GET", "/me/export"), ("GET", "/me/delete-preview")):
+    for method, path in (("POST", "/me/export"), ("GET", "/me/delete-preview")):
         assert (await client.request(method, API + path)).status_code == 401
     answer = await client.post(f"{API}/me/delete", json={"confirm_email": "a@example.org"})
     assert answer.status_code == 401

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import httpx
+from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -10,6 +11,7 @@ from tests.api.test_auth import last_link_to
 from tests.conftest import ClientFactory
 from tests.services.auth.test_signin import token_of
 from tests.services.events.test_attendee_csv import fixture
+from tests.support import job_error, job_result
 
 
 def upload(name: str, data: bytes | None = None) -> dict[str, tuple[str, bytes, str]]:
@@ -25,15 +27,17 @@ async def organizer_and_event(
 
 
 async def test_import_then_reimport_other_dialect(
-    db: AsyncSession, make_client: ClientFactory
+    app: FastAPI, db: AsyncSession, make_client: ClientFactory
 ) -> None:
     client, event = await organizer_and_event(db, make_client)
     url = f"/api/v1/events/{event.id}/attendees/import"
     first = await client.post(url, files=upload("valid-200-bom-comma.csv"))
-    assert first.status_code == 200, first.text
-    assert first.json() == {"created": 200, "updated": 0, "unchanged": 0, "invited": 200}
+    assert first.status_code == 202, first.text
+    assert first.json()["status"] == "queued"
+    report = await job_result(app, client, first)
+    assert report == {"created": 200, "updated": 0, "unchanged": 0, "invited": 200}
     second = await client.post(url, files=upload("valid-200-semicolon.csv"))
-    assert second.json()["created"] == 0
+    assert (await job_result(app, client, second))["created"] == 0
     listed = await client.get(f"/api/v1/events/{event.id}/attendees", params={"limit": 200})
     page = listed.json()
     assert page["total"] == 200 and len(page["items"]) == 200
@@ -41,15 +45,14 @@ async def test_import_then_reimport_other_dialect(
     assert await db.scalar(select(func.count()).select_from(Attendee)) == 200
 
 
-async def test_rejected_file_is_a_400_listing_every_bad_row(
-    db: AsyncSession, make_client: ClientFactory
+async def test_rejected_file_fails_the_job_listing_every_bad_row(
+    app: FastAPI, db: AsyncSession, make_client: ClientFactory
 ) -> None:
     client, event = await organizer_and_event(db, make_client)
     response = await client.post(
         f"/api/v1/events/{event.id}/attendees/import", files=upload("with-errors.csv")
     )
-    assert response.status_code == 400
-    body = response.json()
+    body = await job_error(app, client, response)
     assert body["error"] == "import_rejected"
     assert [(f["line"], f["field"]) for f in body["fields"]] == [
         (4, "email"),
@@ -62,26 +65,31 @@ async def test_rejected_file_is_a_400_listing_every_bad_row(
     assert (await client.get("/dev/mailbox.json")).json() == []
 
 
-async def test_latin1_and_empty_files_get_clear_400s(
-    db: AsyncSession, make_client: ClientFactory
+async def test_latin1_and_empty_files_get_clear_errors(
+    app: FastAPI, db: AsyncSession, make_client: ClientFactory
 ) -> None:
     client, event = await organizer_and_event(db, make_client)
     url = f"/api/v1/events/{event.id}/attendees/import"
-    latin1 = await client.post(url, files=upload("latin1-not-utf8.csv"))
-    assert latin1.status_code == 400 and latin1.json()["error"] == "not_utf8"
-    assert "not UTF-8" in latin1.json()["detail"]
-    empty = await client.post(url, files=upload("empty.csv", b""))
-    assert empty.status_code == 400 and empty.json()["error"] == "empty_file"
+    latin1 = await job_error(
+        app, client, await client.post(url, files=upload("latin1-not-utf8.csv"))
+    )
+    assert latin1["error"] == "not_utf8"
+    assert "not UTF-8" in latin1["detail"]
+    empty = await job_error(app, client, await client.post(url, files=upload("empty.csv", b"")))
+    assert empty["error"] == "empty_file"
     no_file = await client.post(url)
     assert no_file.status_code == 422 and no_file.json()["error"] == "malformed_request"
 
 
 async def test_invited_attendee_signs_in_and_sees_the_badge(
-    db: AsyncSession, make_client: ClientFactory
+    app: FastAPI, db: AsyncSession, make_client: ClientFactory
 ) -> None:
     client, event = await organizer_and_event(db, make_client)
     data = 'name,email,company\nZoë Ångström,zoe@example.org,"Acme, Inc."\n'.encode()
-    await client.post(f"/api/v1/events/{event.id}/attendees/import", files=upload("one.csv", data))
+    started = await client.post(
+        f"/api/v1/events/{event.id}/attendees/import", files=upload("one.csv", data)
+    )
+    await job_result(app, client, started)
     phone = await make_client()
     link = await last_link_to(client, "zoe@example.org")
     verified = await phone.post("/api/v1/auth/verify", json={"token": token_of(link)})

@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import uuid
 
+import pikepdf
 import zxingcpp
+from fastapi import FastAPI
 from PIL import Image
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +16,7 @@ from services.events import badges
 from services.models import User
 from tests import factories
 from tests.conftest import ClientFactory
+from tests.support import job_error, job_file
 
 API = "/api/v1"
 
@@ -55,7 +58,7 @@ async def test_organizer_gets_any_attendees_qr_as_png_and_svg(
 
 
 async def test_attendee_of_another_event_is_not_found_through_my_event(
-    db: AsyncSession, make_client: ClientFactory
+    app: FastAPI, db: AsyncSession, make_client: ClientFactory
 ) -> None:
     organizer = await factories.user(db, is_organizer=True)
     event = await factories.event(db, organizer=organizer)
@@ -65,14 +68,14 @@ async def test_attendee_of_another_event_is_not_found_through_my_event(
     base = f"{API}/events/{event.id}/attendees/{stranger.id}"
     assert (await client.post(f"{base}/badge/reissue")).status_code == 404
     assert (await client.get(f"{base}/badge.png")).status_code == 404
-    pdf = await client.get(
-        f"{API}/events/{event.id}/badges.pdf", params={"attendee_id": str(stranger.id)}
+    pdf = await client.post(
+        f"{API}/events/{event.id}/badges.pdf", json={"attendee_ids": [str(stranger.id)]}
     )
-    assert pdf.status_code == 404
+    assert (await job_error(app, client, pdf))["error"] == "attendee_not_found"
 
 
 async def test_badge_pdf_for_all_or_selected_attendees_in_each_layout(
-    db: AsyncSession, make_client: ClientFactory
+    app: FastAPI, db: AsyncSession, make_client: ClientFactory
 ) -> None:
     organizer = await factories.user(db, is_organizer=True)
     event = await factories.event(db, organizer=organizer)
@@ -80,15 +83,16 @@ async def test_badge_pdf_for_all_or_selected_attendees_in_each_layout(
     await factories.attendee(db, event=event, name="Σοφία Παπαδοπούλου")
     client = await make_client(organizer)
     url = f"{API}/events/{event.id}/badges.pdf"
-    for layout in ("a6", "a4x4", "a4x8"):
-        response = await client.get(url, params={"layout": layout})
-        assert response.status_code == 200 and response.content.startswith(b"%PDF"), layout
+    for layout, pages in (("a6", 2), ("a4x4", 1), ("a4x8", 1)):
+        response = await job_file(app, client, await client.post(url, json={"layout": layout}))
+        assert response.content.startswith(b"%PDF"), layout
         assert response.headers["content-type"] == "application/pdf"
-    a6_all = await client.get(url, params={"layout": "a6"})
-    assert a6_all.content.count(b"/Type /Page\n") == 2
-    picked = await client.post(url, json={"layout": "a6", "attendee_ids": [str(chosen.id)]})
-    assert picked.status_code == 200 and picked.content.count(b"/Type /Page\n") == 1
-    bad = await client.get(url, params={"layout": "a3"})
+        assert len(pikepdf.open(io.BytesIO(response.content)).pages) == pages, layout
+    picked = await job_file(
+        app, client, await client.post(url, json={"layout": "a6", "attendee_ids": [str(chosen.id)]})
+    )
+    assert len(pikepdf.open(io.BytesIO(picked.content)).pages) == 1
+    bad = await client.post(url, json={"layout": "a3"})
     assert bad.status_code == 422
 
 
@@ -102,7 +106,9 @@ async def test_attendee_and_staff_cannot_print_badges(
     await db.commit()
     for user in (staff, person):
         client = await make_client(user)
-        assert (await client.get(f"{API}/events/{event.id}/badges.pdf")).status_code == 403
+        assert (
+            await client.post(f"{API}/events/{event.id}/badges.pdf", json={})
+        ).status_code == 403
         reissue = await client.post(
             f"{API}/events/{event.id}/attendees/{attendee.id}/badge/reissue"
         )
@@ -110,12 +116,12 @@ async def test_attendee_and_staff_cannot_print_badges(
 
 
 async def test_badge_pdf_with_a_name_no_font_has_is_refused_with_the_name(
-    db: AsyncSession, make_client: ClientFactory
+    app: FastAPI, db: AsyncSession, make_client: ClientFactory
 ) -> None:
     organizer = await factories.user(db, is_organizer=True)
     event = await factories.event(db, organizer=organizer)
     await factories.attendee(db, event=event, name="山田太郎")
     client = await make_client(organizer)
-    response = await client.get(f"{API}/events/{event.id}/badges.pdf")
-    assert response.status_code == 400
-    assert response.json()["error"] == "missing_glyphs" and "山田太郎" in response.json()["detail"]
+    started = await client.post(f"{API}/events/{event.id}/badges.pdf", json={})
+    error = await job_error(app, client, started)
+    assert error["error"] == "missing_glyphs" and "山田太郎" in error["detail"]

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.models import Card
 from tests import factories
 from tests.conftest import ClientFactory
+from tests.support import job_file
 
 API = "/api/v1"
 
@@ -115,7 +117,7 @@ GOALS = "Pilot customers for heat-pump retrofits in Lyon"
 
 
 async def _goals_seen_by(
-    db: AsyncSession, make_client: ClientFactory, *, share: bool
+    app: FastAPI, db: AsyncSession, make_client: ClientFactory, *, share: bool
 ) -> dict[str, str]:
     """Bea writes goals on her card (shared or not) and lists herself at DevConf; Alex finds
     her in the directory, scans her badge, exports his contacts. What each showed Alex."""
@@ -141,23 +143,27 @@ async def _goals_seen_by(
         "directory": directory.json()["items"][0]["goals"],
         "scan": scan.json()["contact"]["goals"],
         "contact": (await alex_client.get(f"{API}/contacts/{contact_id}")).json()["goals"],
-        "vcf": (await alex_client.get(f"{API}/contacts/export.vcf")).text,
+        "vcf": (
+            await job_file(app, alex_client, await alex_client.post(f"{API}/contacts/export.vcf"))
+        ).text,
         "search": str(
             (await alex_client.get(f"{API}/search", params={"q": "retrofits"})).json()["items"]
         ),
     }
 
 
-async def test_goals_are_private_until_shared(db: AsyncSession, make_client: ClientFactory) -> None:
-    seen = await _goals_seen_by(db, make_client, share=False)
+async def test_goals_are_private_until_shared(
+    app: FastAPI, db: AsyncSession, make_client: ClientFactory
+) -> None:
+    seen = await _goals_seen_by(app, db, make_client, share=False)
     assert seen["preview"] == seen["directory"] == seen["scan"] == seen["contact"] == ""
     assert "retrofits" not in seen["vcf"] and seen["search"] == "[]"
 
 
 async def test_shared_goals_show_wherever_the_card_does(
-    db: AsyncSession, make_client: ClientFactory
+    app: FastAPI, db: AsyncSession, make_client: ClientFactory
 ) -> None:
-    seen = await _goals_seen_by(db, make_client, share=True)
+    seen = await _goals_seen_by(app, db, make_client, share=True)
     assert seen["preview"] == seen["directory"] == seen["scan"] == seen["contact"] == GOALS
     assert f"NOTE:Looking for: {GOALS}\r\n" in seen["vcf"]
     assert "Bea" in seen["search"]

@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,7 +19,7 @@ from services.db import utcnow
 from services.models import CheckIn, CheckInScan, Event, User
 from tests import factories
 from tests.conftest import ClientFactory
-from tests.support import need, postgres_url
+from tests.support import job_file, need, postgres_url
 
 API = "/api/v1"
 
@@ -190,7 +191,9 @@ async def test_self_check_in_with_the_door_poster(
     assert stale.status_code == 404 and stale.json()["error"] == "poster_not_found"
 
 
-async def test_live_view_chart_and_export(db: AsyncSession, make_client: ClientFactory) -> None:
+async def test_live_view_chart_and_export(
+    app: FastAPI, db: AsyncSession, make_client: ClientFactory
+) -> None:
     organizer = await factories.user(db, is_organizer=True)
     event = await factories.event(db, organizer=organizer)
     _, badge = await factories.attendee(db, event=event, name="=cmd|' /C calc'!A0")
@@ -205,8 +208,9 @@ async def test_live_view_chart_and_export(db: AsyncSession, make_client: ClientF
     assert stats["arrivals"][-1]["arrivals"] == 1
     chart = await client.get(f"{base}/check-in/arrivals.svg")
     assert chart.headers["content-type"] == "image/svg+xml" and b"<rect" in chart.content
-    export = await client.get(f"{base}/check-ins.csv")
+    export = await job_file(app, client, await client.post(f"{base}/check-ins.csv"))
     assert export.headers["content-type"].startswith("text/csv")
+    assert export.headers["content-disposition"] == 'attachment; filename="check-ins.csv"'
     assert export.content.startswith(b"\xef\xbb\xbf") and b"\r\n'=cmd|" in export.content
 
 

@@ -6,10 +6,12 @@ import uuid
 from pathlib import Path
 
 import vobject
+from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests import factories
 from tests.conftest import ClientFactory
+from tests.support import job_error, job_file, job_result
 
 API = "/api/v1"
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "contacts" / "csv"
@@ -111,7 +113,7 @@ async def test_note_patch_with_a_stale_version_is_409(
 
 
 async def test_vcard_export_reads_back_with_notes_only_when_asked(
-    db: AsyncSession, make_client: ClientFactory
+    app: FastAPI, db: AsyncSession, make_client: ClientFactory
 ) -> None:
     me = await factories.user(db)
     contact = await factories.contact(
@@ -119,31 +121,36 @@ async def test_vcard_export_reads_back_with_notes_only_when_asked(
     )
     await factories.note(db, owner=me, contact_id=contact.id, text="Line 1\nLine, two; \\ three")
     client = await make_client(me)
-    plain = await client.get(f"{API}/contacts/export.vcf")
+    plain = await job_file(app, client, await client.post(f"{API}/contacts/export.vcf"))
     assert plain.headers["content-type"].startswith("text/vcard")
     card = vobject.readOne(plain.content.decode("utf-8"))
     assert card.fn.value == "Zoë Ødegård"
     assert card.org.value == ["Acme, Inc.; Nordic"]
     assert "note" not in card.contents
-    with_notes = await client.get(f"{API}/contacts/export.vcf", params={"include_notes": "true"})
+    with_notes = await job_file(
+        app,
+        client,
+        await client.post(f"{API}/contacts/export.vcf", params={"include_notes": "true"}),
+    )
     note = vobject.readOne(with_notes.content.decode("utf-8")).note.value
     assert note.endswith("Line 1\nLine, two; \\ three")
 
 
 async def test_csv_exports_use_google_and_hubspot_headers_and_neutralise_formulas(
-    db: AsyncSession, make_client: ClientFactory
+    app: FastAPI, db: AsyncSession, make_client: ClientFactory
 ) -> None:
     me = await factories.user(db)
     await factories.contact(db, owner=me, name="=HYPERLINK(1) Evil", company="@corp")
     client = await make_client(me)
-    google = await client.get(f"{API}/contacts/export.csv", params={"format": "google"})
+    url = f"{API}/contacts/export.csv"
+    google = await job_file(app, client, await client.post(url, params={"format": "google"}))
     assert google.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(google.content.decode("utf-8-sig"))))
     assert rows[0] == _header("google-contacts-export-new-format.csv")
     first = dict(zip(rows[0], rows[1], strict=True))
     assert first["First Name"] == "'=HYPERLINK(1)"
     assert first["Organization Name"] == "'@corp"
-    hubspot = await client.get(f"{API}/contacts/export.csv", params={"format": "hubspot"})
+    hubspot = await job_file(app, client, await client.post(url, params={"format": "hubspot"}))
     rows = list(csv.reader(io.StringIO(hubspot.content.decode("utf-8-sig"))))
     assert rows[0] == _header("hubspot-contacts-import.csv")
 
@@ -152,7 +159,7 @@ VCARDS = FIXTURES.parent / "vcard"
 
 
 async def test_vcf_file_leaves_out_a_possible_duplicate_then_merges_it_when_asked(
-    db: AsyncSession, make_client: ClientFactory
+    app: FastAPI, db: AsyncSession, make_client: ClientFactory
 ) -> None:
     client = await make_client(await factories.user(db))
     mine = await client.post(
@@ -162,8 +169,7 @@ async def test_vcf_file_leaves_out_a_possible_duplicate_then_merges_it_when_aske
     first = await client.post(
         f"{API}/contacts/import-file", files={"file": ("list.vcf", data, "text/vcard")}
     )
-    assert first.status_code == 200, first.text
-    body = first.json()
+    body = await job_result(app, client, first)
     assert [c["name"] for c in body["created"]] == ["Chris Beatle", "Doug White"]
     existing = mine.json()["contact"]["id"]
     assert body["duplicate_cards"] == [
@@ -174,23 +180,23 @@ async def test_vcf_file_leaves_out_a_possible_duplicate_then_merges_it_when_aske
         files={"file": ("list.vcf", data, "text/vcard")},
         data={"on_duplicate": "merge", "cards": ["1"]},
     )
-    assert merged.status_code == 200, merged.text
-    assert merged.json()["created"] == [] and merged.json()["duplicate_cards"] == []
-    assert [c["id"] for c in merged.json()["merged"]] == [existing]
+    merged_body = await job_result(app, client, merged)
+    assert merged_body["created"] == [] and merged_body["duplicate_cards"] == []
+    assert [c["id"] for c in merged_body["merged"]] == [existing]
     assert (await client.get(f"{API}/contacts")).json()["total"] == 3
 
 
-async def test_a_cut_off_vcf_file_is_a_400_and_imports_nothing(
-    db: AsyncSession, make_client: ClientFactory
+async def test_a_cut_off_vcf_file_fails_its_job_and_imports_nothing(
+    app: FastAPI, db: AsyncSession, make_client: ClientFactory
 ) -> None:
     client = await make_client(await factories.user(db))
     data = (VCARDS.parent / "vcard-edge" / "missing-end-truncated-2.1.vcf").read_bytes()
     response = await client.post(
         f"{API}/contacts/import-file", files={"file": ("cut.vcf", data, "text/vcard")}
     )
-    assert response.status_code == 400
-    assert response.json()["error"] == "vcard_truncated"
-    assert "cut off" in response.json()["detail"]
+    error = await job_error(app, client, response)
+    assert error["error"] == "vcard_truncated"
+    assert "cut off" in error["detail"]
     assert (await client.get(f"{API}/contacts")).json()["total"] == 0
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests import factories
 from tests.conftest import ClientFactory
+from tests.support import job_file
 
 API = "/api/v1"
 SECRET = "zebracorn"  # appears only in A's note, topics, promise, detail and look-for list
@@ -68,7 +69,13 @@ async def test_nobody_else_sees_my_notes_and_i_see_only_what_others_share(
     introduction, _ = await factories.introduction(
         db, owner=alex, first=first, second=second, reason=f"You both love {SECRET} maps"
     )
+    # Alex's own export, with his notes: a file only he may fetch.
+    alex_export = await alex_client.post(
+        f"{API}/contacts/export.csv", params={"include_notes": "true"}
+    )
+    assert SECRET in (await job_file(app, alex_client, alex_export)).text
     ids = {
+        "job_id": alex_export.json()["id"],
         "event_id": str(event.id),
         "contact_id": contact_id,
         "note_id": note_id,
@@ -93,8 +100,8 @@ async def test_nobody_else_sees_my_notes_and_i_see_only_what_others_share(
             if any(f"{{{name}}}" in template for name in ids if name != "event_id"):
                 assert response.status_code == 404, (viewer.name, template)
             checked += 1
-        exported = await client.get(f"{API}/contacts/export.csv", params={"include_notes": "true"})
-        assert SECRET not in exported.text
+        mine = await client.post(f"{API}/contacts/export.csv", params={"include_notes": "true"})
+        assert SECRET not in (await job_file(app, client, mine)).text
     assert checked > 40
 
     # Alex sees his own note, but of Bea's card only what Bea shares (not her email).
@@ -105,7 +112,11 @@ async def test_nobody_else_sees_my_notes_and_i_see_only_what_others_share(
         (f"{API}/contacts/export.vcf", {"include_notes": "true"}),
         (f"{API}/contacts/export.csv", {"include_notes": "true"}),
     ]:
-        response = await alex_client.get(path, params=params)
+        if "/export." in path:
+            started = await alex_client.post(path, params=params)
+            response = await job_file(app, alex_client, started)
+        else:
+            response = await alex_client.get(path, params=params)
         assert response.status_code == 200, path
         assert PRIVATE_EMAIL not in response.text, path
         assert PRIVATE_GOALS not in response.text, path

@@ -66,3 +66,24 @@ def call_api(page: Page, method: str, path: str, body: object = None) -> Any:
     answer = page.evaluate(_CALL, [method, path, body])
     assert answer["status"] < 400, f"{method} {path}: {answer}"
     return answer["body"]
+
+
+def file_of_job(page: Page, path: str) -> str:
+    """Start a job that makes a file (POST `path` under /api/v1, as the signed-in page), wait
+    for it and return the file's text."""
+    text: str = page.evaluate(
+        """async (path) => {
+            const me = await (await fetch('/api/v1/auth/me')).json();
+            let job = await (await fetch('/api/v1' + path, {
+                method: 'POST', headers: {'X-CSRF-Token': me.csrf_token},
+            })).json();
+            for (let i = 0; i < 300 && ['queued', 'running'].includes(job.status); i++) {
+                await new Promise((done) => setTimeout(done, 100));
+                job = await (await fetch('/api/v1/jobs/' + job.id)).json();
+            }
+            if (job.status !== 'succeeded') throw new Error(JSON.stringify(job));
+            return await (await fetch(job.file.url)).text();
+        }""",
+        path,
+    )
+    return text

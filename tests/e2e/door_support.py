@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -102,3 +104,15 @@ def share_session(context: BrowserContext, member: Member, live_server: LiveServ
             for name, value in member.client.cookies.items()
         ]
     )
+
+
+def wait_for_job(client: httpx.Client, job_id: str, *, seconds: float = 30) -> dict[str, Any]:
+    """Poll a background job until it ends; it must succeed."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        job: dict[str, Any] = client.get(f"/api/v1/jobs/{job_id}").json()
+        if job["status"] not in ("queued", "running"):
+            assert job["status"] == "succeeded", job
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} did not end in {seconds} s")

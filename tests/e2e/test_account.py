@@ -5,13 +5,14 @@ a message, and signing in again with that address finds nothing of the old accou
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.e2e.browsing import sign_in_by_mail
+from tests.e2e.browsing import file_of_job, sign_in_by_mail
 from tests.e2e.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -43,10 +44,13 @@ def test_download_my_data_then_delete_my_account(
     expect(page.get_by_role("heading", name="My card")).to_be_visible()
     page.get_by_role("link", name="My data and account").click()
     expect(page.get_by_role("heading", name="My data and account", level=1)).to_be_visible()
-    expect(page.get_by_role("link", name="Contacts as vCard")).to_be_visible()
+    expect(page.get_by_role("button", name="Contacts as vCard")).to_be_visible()
 
+    page.get_by_role("button", name="All my data (JSON)").click()
+    ready = page.get_by_role("link", name=re.compile(r"Download rapport-export-.*\.json"))
+    expect(ready).to_be_visible(timeout=30_000)
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download all my data (JSON)").click()
+        ready.click()
     assert download.value.suggested_filename.startswith("rapport-export-")
     exported = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     assert exported["account"]["email"] == email
@@ -72,5 +76,5 @@ def test_download_my_data_then_delete_my_account(
 
     again = sign_in_by_mail(phone, live_server, email)
     assert _contacts_total(again, live_server) == 0
-    fresh = again.request.get(live_server.url("/api/v1/me/export")).json()
+    fresh = json.loads(file_of_job(again, "/me/export"))
     assert fresh["contacts"] == [] and fresh["account"]["email"] == email

@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.browsing import no_sideways_scroll, sign_in_by_mail
 from tests.e2e.conftest import LiveServer
-from tests.e2e.door_support import Member, sign_in
+from tests.e2e.door_support import Member, sign_in, wait_for_job
 
 pytestmark = pytest.mark.browser
 
@@ -75,7 +75,8 @@ def _new_event_with(organizer: Member, people: list[tuple[str, str]]) -> str:
         files={"file": ("people.csv", csv.encode(), "text/csv")},
         headers={"X-CSRF-Token": organizer.csrf},
     )
-    assert imported.status_code == 200, imported.text
+    assert imported.status_code == 202, imported.text
+    wait_for_job(organizer.client, imported.json()["id"])
     return event_id
 
 

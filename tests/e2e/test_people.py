@@ -325,9 +325,11 @@ def test_typed_and_scanned_contacts_offer_a_merge_and_odd_codes_are_named(
 
     page.get_by_role("link", name="Contacts", exact=True).click()
     expect(page.locator(".contact-row")).to_have_count(2)
-    vcard = page.get_by_role("link", name="vCard (.vcf)")
-    expect(vcard).to_have_attribute("href", "/api/v1/contacts/export.vcf")
     page.get_by_label("Include my notes (vCard and Google CSV)").check()
-    expect(vcard).to_have_attribute("href", "/api/v1/contacts/export.vcf?include_notes=true")
-    exported = page.evaluate("async () => (await fetch('/api/v1/contacts/export.vcf')).text()")
+    page.get_by_role("button", name="vCard (.vcf)").click()
+    download = page.get_by_role("link", name=re.compile(r"Download contacts\.vcf"))
+    expect(download).to_be_visible(timeout=30_000)
+    exported = page.evaluate(
+        "async (url) => (await fetch(url)).text()", download.get_attribute("href")
+    )
     assert exported.count("BEGIN:VCARD") == 2 and "jane@example.com" in exported

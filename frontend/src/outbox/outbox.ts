@@ -71,7 +71,10 @@ export interface SyncState {
   lastSyncedAt: string | null;
 }
 
-export const BATCH_SIZE = 100;
+// About 15 ms an operation on the server (docs/benchmarks.md), in one transaction: on SQLite a
+// batch holds the write lock while it runs, so batches stay small enough that a door scan
+// waiting behind one waits under 250 ms.
+export const BATCH_SIZE = 15;
 const PERIOD_MS = 30_000;
 const MAX_BACKOFF_MS = 5 * 60_000;
 export const SYNC_TAG = "rapport-outbox";

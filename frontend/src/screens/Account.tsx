@@ -2,13 +2,14 @@
 // CSV); delete the account after seeing what goes and typing my email to confirm.
 import { useState } from "preact/hooks";
 import { type ApiError, NETWORK_DETAIL } from "../api";
-import { account, type DeletePreview, EXPORT_URL } from "../account-api";
+import { account, type DeletePreview, exportAll } from "../account-api";
 import { Button } from "../components/Button";
 import { ErrorBox } from "../components/ErrorBox";
 import { TextField } from "../components/Field";
 import { LoadFailed } from "../components/LoadFailed";
 import { Loading } from "../components/Loading";
-import { exportUrl } from "../contacts-api";
+import { ExportButton } from "../components/ExportButton";
+import { exportContacts } from "../contacts-api";
 import { asApiError, useApi, useOnline } from "../hooks";
 import { navigate } from "../router";
 import { forgetSession } from "../session";
@@ -27,15 +28,9 @@ export default function Account() {
           with your notes, follow-ups, templates, reminders, registrations and notifications.
         </p>
         <div class="account-links">
-          <a class="button button-primary" href={EXPORT_URL} download>
-            Download all my data (JSON)
-          </a>
-          <a class="button button-secondary" href={exportUrl("vcf", true)} download>
-            Contacts as vCard
-          </a>
-          <a class="button button-secondary" href={exportUrl("google", true)} download>
-            Contacts as CSV
-          </a>
+          <ExportButton kind="primary" label="All my data (JSON)" start={exportAll} />
+          <ExportButton label="Contacts as vCard" start={() => exportContacts("vcf", true)} />
+          <ExportButton label="Contacts as CSV" start={() => exportContacts("google", true)} />
         </div>
       </section>
       <DeleteAccount />

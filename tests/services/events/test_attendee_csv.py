@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from services.errors import Invalid
-from services.events.attendee_csv import MAX_LENGTH, parse_attendee_csv
+from services.events.attendee_csv import MAX_LENGTH, parse_attendee_csv, parse_in_steps
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "attendees"
 
@@ -132,3 +132,24 @@ def test_control_characters_in_cells_are_dropped() -> None:
     data = "name,email,company,title\r\nZo\x01ë\x1b,zoe@example.org,Ac\x7fme,CTO\x1a\r\n"
     (row,) = parse_attendee_csv(data.encode())
     assert (row.name, row.company, row.title) == ("Zoë", "Acme", "CTO")
+
+
+def test_a_list_of_100000_people_is_taken_and_one_more_row_is_refused() -> None:
+    lines = "".join(f"P {i},p{i}@big.example\n" for i in range(100_000))
+    rows = parse_attendee_csv(("name,email\n" + lines).encode())
+    assert len(rows) == 100_000 and rows[-1].line == 100_001
+    error = rejected(("name,email\n" + lines + "Q,q@big.example\n").encode())
+    assert error.code == "too_many_rows"
+
+
+def test_reading_in_steps_tells_how_far_it_got() -> None:
+    lines = "".join(f"P {i},p{i}@big.example\n" for i in range(50))
+    steps = parse_in_steps(("name,email\n" + lines).encode())
+    seen = []
+    while True:
+        try:
+            seen.append(next(steps))
+        except StopIteration as done:
+            assert len(done.value) == 50
+            break
+    assert seen == [20, 40]

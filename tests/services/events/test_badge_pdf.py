@@ -11,12 +11,14 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pikepdf
 import pytest
 import zxingcpp
 from PIL import Image
 from reportlab.lib.units import mm
 
 from schemas.badges import BadgeLayout
+from services.events import badge_pdf
 from services.events.badge_pdf import BadgeFace, MissingGlyphs, _cells, render_badges_pdf
 from tests.support import need
 
@@ -123,3 +125,37 @@ def test_a_name_no_font_can_print_fails_loudly() -> None:
     with pytest.raises(MissingGlyphs) as raised:
         render_badges_pdf([cjk], layout=BadgeLayout.a6, title="Badges")
     assert "山" in raised.value.detail
+
+
+@pytest.mark.parametrize("layout", list(BadgeLayout), ids=lambda layout: layout.value)
+def test_badges_written_in_parts_make_one_pdf_with_every_badge_in_order(
+    layout: BadgeLayout, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    need_poppler()
+    monkeypatch.setattr(badge_pdf, "PART_BADGES", 8)  # several parts, whole pages in each
+    made = faces(20)
+    done: list[int] = []
+    pdf = tmp_path / "badges.pdf"
+    with pdf.open("wb") as out:
+        badge_pdf.write_badges_pdf(
+            made, layout=layout, title="Badges: (DevConf) Ω", out=out, progress=done.append
+        )
+    assert done == [8, 16, 20]
+    per_page = len(_cells(layout)[1])
+    pages = decode_pages(pdf, tmp_path)
+    assert len(pages) == sum(-(-n // per_page) for n in (8, 8, 4))
+    assert set().union(*pages) == {f.url for f in made}
+    in_order = [url for page in pages for url in sorted(page)]
+    assert in_order == [f.url for f in made]  # token numbers sort like the badges
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True)
+    assert "Badges: (DevConf) Ω" in info.stdout and "Syntax Error" not in info.stderr
+    with pikepdf.open(pdf) as document:
+        assert document.check_pdf_syntax() == []  # sound: cross-references, page tree
+
+
+def test_no_badges_is_one_empty_page(tmp_path: Path) -> None:
+    pdf = tmp_path / "badges.pdf"
+    with pdf.open("wb") as out:
+        badge_pdf.write_badges_pdf([], layout=BadgeLayout.a6, title="Badges", out=out)
+    with pikepdf.open(pdf) as document:
+        assert len(document.pages) == 1 and document.check_pdf_syntax() == []

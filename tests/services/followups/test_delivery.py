@@ -11,10 +11,10 @@ from fastapi import FastAPI
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import worker
 from services.db import utcnow
 from services.followups import delivery, queue, views
 from services.followups.delivery import DeliveryPolicy
+from services.jobs import worker
 from services.models import FollowUp, Note, OutboundEmail, Promise, User
 from services.settings import get_settings
 from tests import factories

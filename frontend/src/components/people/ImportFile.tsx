@@ -6,6 +6,7 @@ import { useRef, useState } from "preact/hooks";
 import type { ApiError } from "../../api";
 import { type Contact, type FileDuplicate, type FileImport, people } from "../../contacts-api";
 import { asApiError } from "../../hooks";
+import { finished, type Job, resultOf } from "../../jobs-api";
 import { Button } from "../Button";
 import { ErrorBox } from "../ErrorBox";
 import { announce } from "../Status";
@@ -31,6 +32,17 @@ export function ImportFile({ onImported }: { onImported: () => void }) {
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState<"file" | number | null>(null);
+  const [progress, setProgress] = useState<Job<FileImport> | null>(null);
+
+  /** The import runs as a background job: follow it to its report. */
+  async function imported(chosen: File, choice?: Parameters<typeof people.importFile>[1]) {
+    const started = await people.importFile(chosen, choice);
+    try {
+      return resultOf(await finished(started, setProgress));
+    } finally {
+      setProgress(null);
+    }
+  }
 
   async function upload(chosen: File) {
     setFile(chosen);
@@ -42,7 +54,7 @@ export function ImportFile({ onImported }: { onImported: () => void }) {
     }
     setBusy("file");
     try {
-      const answer = await people.importFile(chosen);
+      const answer = await imported(chosen);
       setOutcome({ added: answer.created, merged: answer.merged, offers: answer.duplicate_cards, warnings: answer.warnings });
       announce(summary(answer), answer.created.length > 0 ? "success" : "info");
       onImported();
@@ -58,7 +70,7 @@ export function ImportFile({ onImported }: { onImported: () => void }) {
     setBusy(offer.card);
     setError(null);
     try {
-      const answer = await people.importFile(file, { on_duplicate: choice, cards: [offer.card] });
+      const answer = await imported(file, { on_duplicate: choice, cards: [offer.card] });
       setOutcome({
         added: [...outcome.added, ...answer.created],
         merged: [...outcome.merged, ...answer.merged],
@@ -98,6 +110,11 @@ export function ImportFile({ onImported }: { onImported: () => void }) {
           Import a contact file (.vcf)
         </Button>
       </div>
+      {progress?.total && busy === "file" ? (
+        <p class="muted" role="status">
+          {progress.done} of {progress.total} cards…
+        </p>
+      ) : null}
       {error && file && <p><strong>Nothing was imported from “{file.name}”.</strong></p>}
       <ErrorBox error={error} />
       {outcome && file && <Result file={file} outcome={outcome} busy={busy} onDecide={decide} onLeaveOut={leaveOut} />}

@@ -5,6 +5,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, type ApiError } from "../../api";
 import { ErrorBox } from "../../components/ErrorBox";
+import { ExportButton } from "../../components/ExportButton";
 import { Loading } from "../../components/Loading";
 import { type CheckInStats, doorApi, doorLinks, type ScanOutcome } from "../../door-api";
 import { asApiError, useApi } from "../../hooks";
@@ -139,9 +140,10 @@ export default function LiveView({ params }: ScreenProps) {
       <div class="title-row">
         <h1 tabIndex={-1}>Live view</h1>
         {organizer && (
-          <a class="button button-secondary" href={doorLinks.checkInsCsv(eventId)} download>
-            Export check-ins (CSV)
-          </a>
+          <ExportButton
+            label="Export check-ins (CSV)"
+            start={() => doorApi.checkInsCsv(eventId)}
+          />
         )}
       </div>
       <ErrorBox error={error} />

@@ -1,16 +1,20 @@
-// Import attendees from a CSV file. The server takes all rows or none; when it refuses,
-// every problem is listed with its line and column so the organizer can fix the file.
+// Import attendees from a CSV file. The server checks every row first and takes all or none;
+// when it refuses, every problem is listed with its line and column so the organizer can fix
+// the file. The import runs in the background: a progress bar follows it to its report.
 import { useState } from "preact/hooks";
 import { api, ApiError, type ImportReport } from "../../api";
 import { Button } from "../../components/Button";
+import { JobProgress } from "../../components/JobProgress";
 import { announce } from "../../components/Status";
 import { asApiError } from "../../hooks";
+import { type Job, jobError } from "../../jobs-api";
 
 export function AttendeeImport({ eventId }: { eventId: string }) {
   const [file, setFile] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
   const [report, setReport] = useState<ImportReport | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
+  const [job, setJob] = useState<Job<ImportReport> | null>(null);
 
   async function submit(event: Event) {
     event.preventDefault();
@@ -19,13 +23,25 @@ export function AttendeeImport({ eventId }: { eventId: string }) {
     setError(null);
     setReport(null);
     try {
-      const result = await api.importAttendees(eventId, file);
-      setReport(result);
-      announce("The attendee list is imported.", "success");
+      setJob(await api.importAttendees(eventId, file));
     } catch (err) {
       setError(asApiError(err));
-    } finally {
       setBusy(false);
+    }
+  }
+
+  function ended(done: Job<ImportReport>) {
+    setBusy(false);
+    setJob(null);
+    if (done.status === "succeeded" && done.result) {
+      setReport(done.result);
+      announce("The attendee list is imported.", "success");
+    } else if (done.status === "failed") {
+      setError(jobError(done));
+    } else {
+      announce(
+        `Import stopped after ${done.done.toLocaleString()} rows. Import the file again to finish.`,
+      );
     }
   }
 
@@ -55,6 +71,7 @@ export function AttendeeImport({ eventId }: { eventId: string }) {
           </Button>
         </div>
       </form>
+      {job && <JobProgress job={job} unit="rows" onEnd={ended} />}
       {report && (
         <dl class="report" aria-label="Import result">
           <div>

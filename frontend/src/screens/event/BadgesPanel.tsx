@@ -3,9 +3,10 @@
 import { useState } from "preact/hooks";
 import { api, type ApiError, type Attendee } from "../../api";
 import { ErrorBox } from "../../components/ErrorBox";
+import { ExportButton } from "../../components/ExportButton";
 import { SelectField } from "../../components/Field";
 import { announce } from "../../components/Status";
-import { type BadgeLayout, doorApi, doorLinks } from "../../door-api";
+import { type BadgeLayout, doorApi } from "../../door-api";
 import { asApiError, useApi } from "../../hooks";
 import "../../door.css";
 
@@ -70,23 +71,18 @@ export function BadgesPanel({ eventId }: { eventId: string }) {
         onValue={setLayoutName}
       />
       <div class="actions">
-        <a
-          class="button button-primary"
-          href={doorLinks.badgesPdf(eventId, layout)}
-          target="_blank"
-          rel="noopener"
-        >
-          All badges (PDF)
-        </a>
+        <ExportButton
+          kind="primary"
+          label="All badges (PDF)"
+          unit="badges"
+          start={() => doorApi.badgesPdf(eventId, layout)}
+        />
         {ids.length > 0 && (
-          <a
-            class="button button-secondary"
-            href={doorLinks.badgesPdf(eventId, layout, ids)}
-            target="_blank"
-            rel="noopener"
-          >
-            {ids.length} selected (PDF)
-          </a>
+          <ExportButton
+            label={`${ids.length} selected (PDF)`}
+            unit="badges"
+            start={() => doorApi.badgesPdf(eventId, layout, ids)}
+          />
         )}
         {ids.length > 0 && (
           <button type="button" class="button button-quiet" onClick={() => setSelected(new Map())}>
@@ -97,14 +93,11 @@ export function BadgesPanel({ eventId }: { eventId: string }) {
       {reissued && (
         <p class="note">
           {reissued.name} has a new badge.{" "}
-          <a
-            href={doorLinks.badgesPdf(eventId, layout, [reissued.id])}
-            target="_blank"
-            rel="noopener"
-          >
-            Print it
-          </a>
-          .
+          <ExportButton
+            label="Print it (PDF)"
+            unit="badges"
+            start={() => doorApi.badgesPdf(eventId, layout, [reissued.id])}
+          />
         </p>
       )}
 

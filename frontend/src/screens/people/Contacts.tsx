@@ -4,6 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api } from "../../api";
 import { Button } from "../../components/Button";
 import { ErrorBox } from "../../components/ErrorBox";
+import { ExportButton } from "../../components/ExportButton";
 import { Loading } from "../../components/Loading";
 import { AddContact } from "../../components/people/AddContact";
 import { Highlight } from "../../components/people/Highlight";
@@ -14,7 +15,7 @@ import { shortDateTime } from "../../components/people/when";
 import {
   type ContactSort,
   type ContactSummary,
-  exportUrl,
+  exportContacts,
   people,
   type SearchResult,
 } from "../../contacts-api";
@@ -270,15 +271,12 @@ function Exports() {
         <span>Include my notes (vCard and Google CSV)</span>
       </label>
       <div class="actions">
-        <a class="button button-secondary" href={exportUrl("vcf", withNotes)} download>
-          vCard (.vcf)
-        </a>
-        <a class="button button-secondary" href={exportUrl("google", withNotes)} download>
-          CSV for Google
-        </a>
-        <a class="button button-secondary" href={exportUrl("hubspot", withNotes)} download>
-          CSV for HubSpot
-        </a>
+        <ExportButton label="vCard (.vcf)" start={() => exportContacts("vcf", withNotes)} />
+        <ExportButton label="CSV for Google" start={() => exportContacts("google", withNotes)} />
+        <ExportButton
+          label="CSV for HubSpot"
+          start={() => exportContacts("hubspot", withNotes)}
+        />
       </div>
     </section>
   );

@@ -10,8 +10,9 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from services import mail, worker
+from services import mail
 from services.db import utcnow
+from services.jobs import worker
 from services.models import EmailStatus, OutboundEmail
 from services.settings import get_settings
 from tests.services.test_mail import smtp_server

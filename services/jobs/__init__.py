@@ -1,0 +1,1 @@
+"""Long work in the background: the job queue, its runner, result files, and the worker loop."""
