@@ -155,7 +155,7 @@ class MissingFactOut(BaseModel):
     label: str
 
 
-class AddToDraftIn(BaseModel):
+class AddToDraftIn(Input):
     """Something from the conversation to note and to write into a generic draft."""
 
     part: Literal["topic", "detail", "promise", "next_step"]

@@ -9,14 +9,14 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-from schemas.common import named
+from schemas.common import Input, named
 
 DECLINE_REASONS = ("no_time", "not_a_fit", "already_met", "other")
 DeclineReason = Literal["no_time", "not_a_fit", "already_met", "other"]
 Slots = Annotated[list[datetime], Field(min_length=1, max_length=3)]
 
 
-class WindowIn(BaseModel):
+class WindowIn(Input):
     """Hours when meetings may happen on one day, in the event's time zone."""
 
     day: date
@@ -30,12 +30,12 @@ class WindowIn(BaseModel):
         return self
 
 
-class PlaceIn(BaseModel):
+class PlaceIn(Input):
     name: Annotated[str, *named(100, "Give the place a name, like Table 4.")]
     capacity: int = Field(default=1, ge=1, le=500, description="Meetings it holds at once")
 
 
-class MeetingSettingsIn(BaseModel):
+class MeetingSettingsIn(Input):
     enabled: bool = False
     windows: list[WindowIn] = Field(default_factory=list, max_length=60)
     slot_minutes: Literal[15, 20, 30] = 20
@@ -84,25 +84,25 @@ class ContactAtEventOut(BaseModel):
     person: PersonOut
 
 
-class MeetingRequestIn(BaseModel):
+class MeetingRequestIn(Input):
     attendee_id: uuid.UUID = Field(description="Whom I ask: an attendee of this event")
     message: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
     slots: Slots
 
 
-class AcceptIn(BaseModel):
+class AcceptIn(Input):
     slot: datetime
 
 
-class DeclineIn(BaseModel):
+class DeclineIn(Input):
     reason: DeclineReason | None = None
 
 
-class ProposeIn(BaseModel):
+class ProposeIn(Input):
     slots: Slots
 
 
-class BlockIn(BaseModel):
+class BlockIn(Input):
     attendee_id: uuid.UUID
 
 
@@ -160,7 +160,7 @@ class MeetingStatsOut(BaseModel):
     places: list[PlaceFullnessOut]
 
 
-class MeetingPreferencesIn(BaseModel):
+class MeetingPreferencesIn(Input):
     reminder_mail: bool = Field(description="Also mail me the reminder ten minutes before")
 
 
@@ -168,21 +168,21 @@ class MeetingPreferencesOut(BaseModel):
     reminder_mail: bool
 
 
-class MeetingAcceptOp(BaseModel):
+class MeetingAcceptOp(Input):
     """Offline sync: accept one proposed slot of a request."""
 
     request_id: uuid.UUID
     slot: datetime
 
 
-class MeetingDeclineOp(BaseModel):
+class MeetingDeclineOp(Input):
     """Offline sync: decline a request."""
 
     request_id: uuid.UUID
     reason: DeclineReason | None = None
 
 
-class MeetingCancelOp(BaseModel):
+class MeetingCancelOp(Input):
     """Offline sync: cancel a booked meeting."""
 
     meeting_id: uuid.UUID

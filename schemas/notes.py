@@ -87,11 +87,11 @@ class PromiseOut(BaseModel):
     )
 
 
-class SharedIn(BaseModel):
+class SharedIn(Input):
     shared: bool
 
 
-class DoneIn(BaseModel):
+class DoneIn(Input):
     done: bool
 
 

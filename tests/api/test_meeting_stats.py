@@ -8,8 +8,11 @@ import csv
 import io
 from datetime import timedelta
 
+import httpx
+from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tests import support
 from tests.api.test_meetings import API, START, Clock, asked, clock, slot, venue
 from tests.conftest import ClientFactory
 
@@ -61,14 +64,18 @@ async def test_figures_per_day_and_place_fullness_for_the_organizer_only(
 
 
 async def test_my_data_export_holds_my_meeting_requests_and_meetings(
-    db: AsyncSession, make_client: ClientFactory, clock: Clock
+    app: FastAPI, db: AsyncSession, make_client: ClientFactory, clock: Clock
 ) -> None:
     v = await venue(db, make_client, people=3)
     a, b, c = v.people
     request = await asked(v, a, b, [1])
     await b.client.post(f"{API}/meeting-requests/{request['id']}/accept", json={"slot": slot(1)})
     for person in (a, b):
-        exported = (await person.client.get(f"{API}/me/export")).json()
+        exported = (await _export(app, person.client)).json()
         (mine,) = exported["meetings"]
         assert mine["message"] == "Coffee?" and mine["meeting"]["place_name"] == "Table 4"
-    assert (await c.client.get(f"{API}/me/export")).json()["meetings"] == []
+    assert (await _export(app, c.client)).json()["meetings"] == []
+
+
+async def _export(app: FastAPI, client: httpx.AsyncClient) -> httpx.Response:
+    return await support.job_file(app, client, await client.post(f"{API}/me/export"))

@@ -10,10 +10,11 @@ from datetime import date
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.events import badges
-from tests import factories
+from tests import factories, support
 from tests.conftest import ClientFactory
 
 API = "/api/v1"
@@ -143,7 +144,7 @@ async def test_withdrawing_a_card_withdraws_the_shared_promises(
 
 
 async def test_the_export_carries_shared_promises_and_deletion_ends_them(
-    db: AsyncSession, make_client: ClientFactory
+    app: FastAPI, db: AsyncSession, make_client: ClientFactory
 ) -> None:
     pair = await _exchange(db, make_client)
     slides = await _promise(pair.ada, pair.bo_as_ada_holds_him, "Send the slides")
@@ -152,8 +153,12 @@ async def test_the_export_carries_shared_promises_and_deletion_ends_them(
     await pair.bo.put(f"{API}/promises/{intro}/shared", json={"shared": True})
     await pair.bo.put(f"{API}/promises/{slides}/done", json={"done": True})
 
-    bo_export = (await pair.bo.get(f"{API}/me/export")).json()
-    ada_export = (await pair.ada.get(f"{API}/me/export")).json()
+    bo_export = (
+        await support.job_file(app, pair.bo, await pair.bo.post(f"{API}/me/export"))
+    ).json()
+    ada_export = (
+        await support.job_file(app, pair.ada, await pair.ada.post(f"{API}/me/export"))
+    ).json()
 
     (made_to_bo,) = bo_export["promises_made_to_me"]
     assert made_to_bo["text"] == "Send the slides" and made_to_bo["from"] == "Ada Lovelace"
@@ -173,6 +178,9 @@ async def test_the_export_carries_shared_promises_and_deletion_ends_them(
 
     bo_sees = (await pair.bo.get(f"{API}/contacts/{pair.ada_as_bo_holds_her}/agreed")).json()
     assert bo_sees == {"mutual": False, "items": []}
-    assert (await pair.bo.get(f"{API}/me/export")).json()["promises_made_to_me"] == []
+    bo_export = (
+        await support.job_file(app, pair.bo, await pair.bo.post(f"{API}/me/export"))
+    ).json()
+    assert bo_export["promises_made_to_me"] == []
     (bo_note,) = (await pair.bo.get(f"{API}/contacts/{pair.ada_as_bo_holds_her}/notes")).json()
     assert bo_note["promises"][0]["shared_at"] is None
