@@ -35,6 +35,7 @@ from typing import Any
 
 import httpx
 
+from bench import conference_jobs
 from bench.checkin_common import migrate, start_server, stop_server
 from bench.conference_seed import Seeded, seed
 from services.db import create_engine, create_sessionmaker, unit_of_work, utcnow
@@ -285,10 +286,22 @@ MEASURES: list[Measure] = [
     measure_pack,
     measure_scans_while_phones_fetch,
 ]
-# The lead adds 11a's import and export measures here (bench/conference_jobs.py:
-# `async def measure_...(db_url, ...) -> dict`); each is called with the seeded database's URL
-# while the server is stopped.
-DB_MEASURES: list[Callable[[str], Awaitable[dict[str, Any]]]] = []
+# The import and the exports (bench/conference_jobs.py) each seed a fresh database of their own.
+JOB_TARGETS = {"import_scan_p99_ms": 250, "export_extra_mb": 50}
+
+
+async def measure_jobs(kind: str, args: argparse.Namespace) -> dict[str, Any]:
+    """The 10,000-row import with door scans during it, and each export's extra memory."""
+    return await conference_jobs.run_on(
+        kind,
+        argparse.Namespace(
+            import_only=args.import_only,
+            rows=10_000,
+            export_rows=50_000,
+            badges=10_000,
+            drafts=10_000,
+        ),
+    )
 
 
 def _database(kind: str, folder: Path) -> tuple[str, Callable[[], None]]:
@@ -314,8 +327,6 @@ async def run(url: str, args: argparse.Namespace) -> dict[str, Any]:
         for measure in MEASURES:
             figures.update(await measure(conf))
         conf.stop()
-        for db_measure in DB_MEASURES:
-            figures.update(await db_measure(url))
     finally:
         if conf is not None:
             conf.stop()
@@ -329,6 +340,8 @@ def main() -> None:
     parser.add_argument("--holders", type=int, default=35_000)
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--no-jobs", action="store_true", help="skip the import and exports")
+    parser.add_argument("--import-only", action="store_true", help="of the jobs, the import")
     args = parser.parse_args()
     os.environ.setdefault("RAPPORT_SECRET_KEY", "bench-" + "x" * 40)
     results = {}
@@ -341,6 +354,9 @@ def main() -> None:
                 results[kind] = asyncio.run(run(url, args))
             finally:
                 drop()
+        if not args.no_jobs:
+            results[kind]["jobs"] = asyncio.run(measure_jobs(kind, args))
+            results[kind]["jobs"]["targets"] = JOB_TARGETS
         print(f"{kind}: {json.dumps(results[kind])}", file=sys.stderr, flush=True)
     out = {
         kind: {
