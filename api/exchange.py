@@ -12,6 +12,7 @@ from api.errors import ERROR_RESPONSES
 from schemas.common import Page
 from schemas.contacts import ContactOut
 from schemas.exchange import NotificationOut, PersonIn, ScanIn, ScanOut, ShareOut
+from services.network import meeting_answers
 from services.people import exchange
 
 router = APIRouter(tags=["exchange"], responses=ERROR_RESPONSES)
@@ -45,6 +46,10 @@ def scan_out(result: exchange.ScanResult, response: Response) -> ScanOut:
 )
 async def scan(data: ScanIn, user: CurrentUser, db: DbSession, response: Response) -> ScanOut:
     result = await exchange.scan_badge(db, user=user, badge=data.badge, contact_id=data.id)
+    if result.contact.person_id is not None:  # a meeting with them about now is held
+        await meeting_answers.met_by_scan(
+            db, user=user, event_id=result.event.id, other_id=result.contact.person_id
+        )
     return scan_out(result, response)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -274,3 +274,39 @@ async def _attendee_of(session: AsyncSession, *, meeting: Meeting, user_id: uuid
     if attendee is None:
         raise NotFound("The other person is no longer at this event.", code="attendee_not_found")
     return attendee
+
+
+# A badge scanned this long before or after a meeting's start marks it held, as "We met" does.
+MET_BY_SCAN_WINDOW = timedelta(hours=1)
+
+
+async def met_by_scan(
+    session: AsyncSession,
+    *,
+    user: User,
+    event_id: uuid.UUID,
+    other_id: uuid.UUID,
+    at: datetime | None = None,
+) -> int:
+    """I scanned the badge of someone I have a meeting with about then (`at`, default now): it
+    counts as held on my side (the scan has already exchanged the cards). How many were marked."""
+    at = at or meetings.now()
+    found = await session.scalars(
+        select(Meeting).where(
+            Meeting.event_id == event_id,
+            Meeting.status == M.booked,
+            Meeting.starts_at.between(at - MET_BY_SCAN_WINDOW, at + MET_BY_SCAN_WINDOW),
+            or_(
+                (Meeting.requester_id == user.id) & (Meeting.invitee_id == other_id),
+                (Meeting.invitee_id == user.id) & (Meeting.requester_id == other_id),
+            ),
+        )
+    )
+    marked = 0
+    for meeting in found:
+        if meeting.requester_id == user.id:
+            meeting.requester_met_at = meeting.requester_met_at or at
+        else:
+            meeting.invitee_met_at = meeting.invitee_met_at or at
+        marked += 1
+    return marked

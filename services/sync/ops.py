@@ -19,6 +19,7 @@ from schemas.notes import NoteIn, PromiseOut, PromisePatch
 from schemas.sync import ContactCreateOp, ExchangeScanOp, NoteCreateOp, PromiseSetDoneOp
 from services.errors import NotFound
 from services.models import Contact, ContactAlias, Promise
+from services.network import meeting_answers
 from services.people import contacts, exchange, notes
 from services.sync.batch import OpContext, Outcome, register
 
@@ -118,6 +119,14 @@ async def scan_badge(ctx: OpContext, data: ExchangeScanOp) -> Outcome:
     )
     if scanned.created:
         scanned.contact.met_at = ctx.clamp(data.scanned_at)
+    if scanned.contact.person_id is not None:  # a meeting with them about then is held
+        await meeting_answers.met_by_scan(
+            ctx.session,
+            user=ctx.user,
+            event_id=scanned.event.id,
+            other_id=scanned.contact.person_id,
+            at=ctx.clamp(data.scanned_at),
+        )
     await _alias(ctx, client_id=data.contact_id, contact_id=scanned.contact.id)
     await ctx.session.flush()
     return Outcome(

@@ -21,7 +21,7 @@ from services.models import Contact, Meeting, MeetingPersonSlot, MeetingPlaceSlo
 from services.network import meeting_mail
 from services.settings import get_settings
 from tests import factories
-from tests.api.test_meetings import API, START, Clock, asked, clock, free, slot, venue
+from tests.api.test_meetings import API, SLOT, START, Clock, asked, clock, free, slot, venue
 from tests.conftest import ClientFactory
 from tests.support import need, postgres_url
 
@@ -193,6 +193,26 @@ async def test_we_met_exchanges_cards_both_ways(
     assert sorted(map(str, owners)) == sorted([str(a.user.id), str(b.user.id)])
     (theirs,) = (await b.client.get(f"{API}/meetings")).json()
     assert theirs["we_met"] is False and theirs["contact_id"]
+
+
+async def test_scanning_their_badge_at_the_meeting_marks_it_held_on_my_side(
+    db: AsyncSession, make_client: ClientFactory, clock: Clock
+) -> None:
+    v = await venue(db, make_client)
+    a, b = v.people
+    request = await asked(v, a, b, [3])
+    await b.client.post(f"{API}/meeting-requests/{request['id']}/accept", json={"slot": slot(3)})
+    early = await a.client.post(f"{API}/exchange/scan", json={"badge": b.badge})
+    assert early.status_code in (200, 201), early.text  # the day before: cards only
+    (meeting,) = (await a.client.get(f"{API}/meetings")).json()
+    assert meeting["we_met"] is False
+    clock.at = START + 3 * SLOT + timedelta(minutes=5)
+    again = await a.client.post(f"{API}/exchange/scan", json={"badge": b.badge})
+    assert again.status_code in (200, 201), again.text
+    (meeting,) = (await a.client.get(f"{API}/meetings")).json()
+    assert meeting["we_met"] is True
+    (theirs,) = (await b.client.get(f"{API}/meetings")).json()
+    assert theirs["we_met"] is False  # only the one who scanned
 
 
 async def test_follow_up_drafts_know_the_meeting_through_a_placeholder(

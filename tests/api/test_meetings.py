@@ -63,6 +63,7 @@ class Person:
     user: User
     attendee: Attendee
     client: httpx.AsyncClient
+    badge: str = ""  # the badge's token, to scan it
 
 
 @dataclass
@@ -94,13 +95,13 @@ async def venue(
     assert put.status_code == 200, put.text
     made = []
     for n in range(people):
-        attendee, _ = await factories.attendee(db, event=event, name=f"Person {chr(65 + n)}")
+        attendee, badge = await factories.attendee(db, event=event, name=f"Person {chr(65 + n)}")
         attendee.directory_listed_at = START - timedelta(days=3)
         await db.commit()
         user = await db.get(User, attendee.user_id)
         await db.commit()
         assert user is not None
-        made.append(Person(user, attendee, await make_client(user)))
+        made.append(Person(user, attendee, await make_client(user), badge.token))
     return Venue(event, org_client, made)
 
 
