@@ -17,12 +17,12 @@ from api.deps import (
     CurrentSession,
     CurrentUser,
     DbSession,
+    DoorLookups,
     DoorScanner,
     LimitLookups,
     OrganizerAccess,
     Paging,
     StaffAccess,
-    TokenLookups,
 )
 from api.errors import ERROR_RESPONSES
 from api.jobs import ACCEPTED, accepted
@@ -125,7 +125,7 @@ async def door_pass(
     "for a role that does not scan (403 `door_pass_wrong_role`) is refused.",
 )
 async def scan(
-    data: ScanIn, scanner: DoorScanner, db: DbSession, lookups: TokenLookups
+    data: ScanIn, scanner: DoorScanner, db: DbSession, lookups: DoorLookups
 ) -> ScanAnswer:
     answer = await checkin.scan_badge_at(
         db,

@@ -201,8 +201,11 @@ class Lookups:
 
     db: AsyncSession
     buckets: list[limits.Bucket]
+    checked: bool = True  # false: the limit is checked only when a look-up fails (door scans)
 
     async def failed(self) -> None:
+        if not self.checked:
+            await limits.check(self.db, buckets=self.buckets)
         await limits.record_failure(self.db, buckets=self.buckets)
 
 
@@ -227,4 +230,15 @@ async def limit_lookups(
 
 
 TokenLookups = Annotated[Lookups, Depends(limit_lookups, scope="function")]
+
+
+async def door_lookups(request: Request, db: DbSession, scanner: DoorScanner) -> Lookups:
+    """A door scan's limits, for the scanner (pass or cookie) and their network. A badge found
+    costs no query: the limit is checked when a scan finds nothing (429 once over it), so the
+    door's busy path stays as short as a door pass makes it."""
+    buckets = limits.buckets_for(user_id=scanner.user_id, ip=client_ip(request))
+    return Lookups(db=db, buckets=buckets, checked=False)
+
+
+DoorLookups = Annotated[Lookups, Depends(door_lookups)]
 LimitLookups = Depends(limit_lookups, scope="function")  # for a route's `dependencies=[...]`
