@@ -221,6 +221,25 @@ def run_wrk(
     return json.loads(line.removeprefix("WRK_JSON "))
 
 
+def cpu_seconds(*, group: int | None = None, command: str | None = None) -> float:
+    """CPU seconds (user + system) used so far by the live processes of a process group (a
+    server started by start_server) or with a command name (`postgres`: its backends)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # gone meanwhile
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()  # from field 3 (state) on
+        if (group is not None and int(fields[2]) == group) or name == command:
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def write_tokens(path: Path, tokens: list[str]) -> Path:
     path.write_text("\n".join(tokens) + "\n")
     return path

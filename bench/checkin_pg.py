@@ -18,7 +18,8 @@ own:
 Both servers run 2 processes the same way: gunicorn with uvicorn's worker, each process on its
 own SO_REUSEPORT socket (cli/server.py). Halfway through each load it counts the open
 connections each server process holds (how wrk's connections were shared out), and reports the
-largest share one process held. Afterwards it checks the database: one live check-in per
+largest share one process held; around each load it reads the CPU time the server's processes
+and PostgreSQL's used, per request (`*_server_cpu_ms`, `*_db_cpu_ms`). Afterwards it checks the database: one live check-in per
 distinct badge Rapport scanned OK. The last line printed is one JSON object with the figures.
 """
 
@@ -42,6 +43,7 @@ import asyncpg
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.checkin_common import (
+    cpu_seconds,
     get_door_pass,
     migrate,
     require_wrk,
@@ -168,6 +170,8 @@ def main() -> None:
                 )
                 counter = connections_per_process(port, seconds / 2, split[name] if n else [])
                 door_pass = get_door_pass(port, seeded) if name == "checkin" else ""
+                group = (rapport if name == "checkin" else bare).pid
+                cpu_before = cpu_seconds(group=group), cpu_seconds(command="postgres")
                 figures = run_wrk(
                     door_pass=door_pass,
                     port=port,
@@ -178,6 +182,11 @@ def main() -> None:
                     seconds=seconds,
                 )
                 counter.join()
+                cpu_after = cpu_seconds(group=group), cpu_seconds(command="postgres")
+                for key, before, after in zip(
+                    ("server_cpu_ms", "db_cpu_ms"), cpu_before, cpu_after, strict=True
+                ):
+                    figures[key] = round((after - before) * 1000 / figures["requests"], 2)
                 if n:
                     results[name].append(figures)
                 line.append(f"{name} {figures}")
@@ -214,6 +223,8 @@ def main() -> None:
         summary[f"{name}_p50_ms"] = [r["p50_ms"] for r in results[name]]
         summary[f"{name}_p99_ms"] = [r["p99_ms"] for r in results[name]]
         summary[f"{name}_connections_per_process"] = split[name]
+        summary[f"{name}_server_cpu_ms"] = [r["server_cpu_ms"] for r in results[name]]
+        summary[f"{name}_db_cpu_ms"] = [r["db_cpu_ms"] for r in results[name]]
         summary[f"{name}_largest_share"] = [
             round(max(held) / sum(held), 3) if held else None for held in split[name]
         ]
