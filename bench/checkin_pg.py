@@ -19,8 +19,9 @@ Both servers run 2 processes the same way: gunicorn with uvicorn's worker, each 
 own SO_REUSEPORT socket (cli/server.py). Halfway through each load it counts the open
 connections each server process holds (how wrk's connections were shared out), and reports the
 largest share one process held; around each load it reads the CPU time the server's processes
-and PostgreSQL's used, per request (`*_server_cpu_ms`, `*_db_cpu_ms`). Afterwards it checks the database: one live check-in per
-distinct badge Rapport scanned OK. The last line printed is one JSON object with the figures.
+and PostgreSQL's used, per request (`*_server_cpu_ms`, `*_db_cpu_ms`). Afterwards it checks
+the database: one live check-in per distinct badge Rapport scanned OK. The last line printed is
+one JSON object with the figures.
 """
 
 from __future__ import annotations
