@@ -13,14 +13,28 @@ that makes the check-in and records the scan (services/door/log.py `record_check
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schemas.checkin import ScanAnswer
-from services.door.log import Attempt, local_time, new_attempt, record, record_check_in
-from services.door.settings import check_in_window, default_settings, settings_by_poster
+from services.door.log import (
+    Attempt,
+    EventClock,
+    Person,
+    local_time,
+    new_attempt,
+    record,
+    record_check_in,
+)
+from services.door.settings import (
+    DEFAULT_WINDOW,
+    WindowRule,
+    check_in_window,
+    settings_by_poster,
+)
 from services.errors import Conflict, Forbidden, NotFound
 from services.models import (
     Attendee,
@@ -57,14 +71,13 @@ def _gate_words(check_in: CheckIn) -> str:
 
 
 async def _check_in(
-    session: AsyncSession, attempt: Attempt, *, attendee: Attendee, settings: DoorSettings | None
+    session: AsyncSession, attempt: Attempt, *, attendee: Person, settings: WindowRule | None
 ) -> ScanAnswer:
     """Check a known attendee of the event in, unless outside the window or already in.
 
     `settings` come loaded with the attendee; None means the event has none saved: defaults.
     """
-    settings = settings or default_settings(attempt.event.id)
-    window = check_in_window(attempt.event, settings)
+    window = check_in_window(attempt.event, settings or DEFAULT_WINDOW)
     if not window.opens_at <= attempt.scanned_at <= window.closes_at:
         early = attempt.scanned_at < window.opens_at
         return await record(
@@ -122,16 +135,86 @@ async def _check_in(
     raise Conflict("The check-in changed while scanning. Scan again.", code="scan_again")
 
 
+@dataclass(frozen=True)
+class _ScanFacts:
+    """One row of _SCAN_LOOKUP: the columns judging a scan reads, not whole entities."""
+
+    event: EventClock
+    attendee: Person | None  # None: no badge has this token (a badge always has its attendee)
+    attendee_event_id: uuid.UUID | None
+    revoked_at: datetime | None
+    settings: WindowRule | None
+
+
+@dataclass(frozen=True)
+class _Event:
+    id: uuid.UUID
+    timezone: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+@dataclass(frozen=True)
+class _Window:
+    opens_minutes_before_start: int
+    closes_minutes_after_end: int
+
+
+@dataclass(frozen=True)
+class _Person:
+    id: uuid.UUID
+    name: str
+    company: str
+    title: str
+
+
 # The event, the badge with this token (of any event), its attendee and the door settings, in
-# one round trip: a scan with a door pass has loaded nothing before this.
+# one round trip of plain columns: a scan with a door pass has loaded nothing before this.
 _SCAN_LOOKUP = (
-    select(Event, Badge, Attendee, DoorSettings)
+    select(
+        Event.id,
+        Event.timezone,
+        Event.starts_at,
+        Event.ends_at,
+        Badge.revoked_at,
+        Attendee.id.label("attendee_id"),
+        Attendee.event_id.label("attendee_event_id"),
+        Attendee.name,
+        Attendee.company,
+        Attendee.title,
+        DoorSettings.opens_minutes_before_start,
+        DoorSettings.closes_minutes_after_end,
+    )
     .select_from(Event)
     .outerjoin(Badge, Badge.token == bindparam("token"))
     .outerjoin(Attendee, Attendee.id == Badge.attendee_id)
     .outerjoin(DoorSettings, DoorSettings.event_id == Event.id)
     .where(Event.id == bindparam("event_id"))
 )
+
+
+async def _scan_facts(session: AsyncSession, *, event_id: uuid.UUID, token: str) -> _ScanFacts:
+    row = (
+        await session.execute(
+            _SCAN_LOOKUP, {"event_id": event_id, "token": token if 0 < len(token) <= 64 else None}
+        )
+    ).first()
+    if row is None:
+        raise NotFound("No such event, or you are not part of it.", code="event_not_found")
+    saved = row.opens_minutes_before_start is not None
+    return _ScanFacts(
+        event=_Event(
+            id=row.id, timezone=row.timezone, starts_at=row.starts_at, ends_at=row.ends_at
+        ),
+        attendee=_Person(id=row.attendee_id, name=row.name, company=row.company, title=row.title)
+        if row.attendee_id is not None
+        else None,
+        attendee_event_id=row.attendee_event_id,
+        revoked_at=row.revoked_at,
+        settings=_Window(row.opens_minutes_before_start, row.closes_minutes_after_end)
+        if saved
+        else None,
+    )
 
 
 async def scan_badge(
@@ -170,18 +253,9 @@ async def scan_badge_at(
     by_user_id: uuid.UUID | None = None,
 ) -> ScanAnswer:
     """`scan_badge` knowing only the event's and the scanner's ids (what a door pass names)."""
-    token = token_from_scan(token)
-    row = (
-        await session.execute(
-            _SCAN_LOOKUP,
-            {"event_id": event_id, "token": token if token and len(token) <= 64 else None},
-        )
-    ).first()
-    if row is None:
-        raise NotFound("No such event, or you are not part of it.", code="event_not_found")
-    event, badge, attendee, settings = row
+    facts = await _scan_facts(session, event_id=event_id, token=token_from_scan(token))
     attempt = new_attempt(
-        event=event,
+        event=facts.event,
         nonce=nonce,
         scanned_at=scanned_at,
         gate=gate,
@@ -189,7 +263,8 @@ async def scan_badge_at(
         method=CheckInMethod.badge,
         by_user_id=by_user_id,
     )
-    if badge is None:
+    attendee = facts.attendee
+    if attendee is None:
         return await record(
             session,
             attempt,
@@ -197,7 +272,7 @@ async def scan_badge_at(
             reason="unknown_token",
             message="Unknown badge. Ask for ID and find the person by name.",
         )
-    if attendee.event_id != event.id:
+    if facts.attendee_event_id != event_id:
         return await record(
             session,
             attempt,
@@ -205,7 +280,7 @@ async def scan_badge_at(
             reason="other_event",
             message="This badge is for another event.",
         )
-    if badge.revoked_at is not None:
+    if facts.revoked_at is not None:
         return await record(
             session,
             attempt,
@@ -217,7 +292,7 @@ async def scan_badge_at(
             ),
             attendee=attendee,
         )
-    return await _check_in(session, attempt, attendee=attendee, settings=settings)
+    return await _check_in(session, attempt, attendee=attendee, settings=facts.settings)
 
 
 async def check_in_by_hand(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal, cast
+from typing import Any, Literal, Protocol, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, Table, bindparam, delete, select
@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from schemas.checkin import AttendeeBrief, CheckInBrief, CheckInWindow, ScanAnswer
 from services.db import insert_or_skip_statements, utcnow
-from services.models import Attendee, CheckIn, CheckInMethod, CheckInScan, Event, ScanOutcome, User
+from services.models import CheckIn, CheckInMethod, CheckInScan, ScanOutcome, User
 
 COLORS: dict[ScanOutcome, Literal["green", "amber", "red"]] = {
     ScanOutcome.ok: "green",
@@ -42,7 +42,33 @@ _CHECK_IN_INSERT = insert_or_skip_statements(
 )
 
 
-def local_time(moment: datetime, event: Event) -> str:
+class EventClock(Protocol):
+    """What the door needs of an event: an Event, or the few columns a scan reads of it."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def timezone(self) -> str: ...
+    @property
+    def starts_at(self) -> datetime: ...
+    @property
+    def ends_at(self) -> datetime: ...
+
+
+class Person(Protocol):
+    """What the door shows of an attendee: an Attendee, or the columns a scan reads of it."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def company(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+
+
+def local_time(moment: datetime, event: EventClock) -> str:
     """A moment as the wall-clock time at the event, with the date if not on the event's day."""
     zone = ZoneInfo(event.timezone)
     local = moment.astimezone(zone)
@@ -51,13 +77,13 @@ def local_time(moment: datetime, event: Event) -> str:
     return local.strftime("%a %d %b %H:%M")
 
 
-def attendee_brief(attendee: Attendee) -> AttendeeBrief:
+def attendee_brief(attendee: Person) -> AttendeeBrief:
     return AttendeeBrief(
         id=attendee.id, name=attendee.name, company=attendee.company, title=attendee.title
     )
 
 
-def check_in_brief(check_in: CheckIn, event: Event) -> CheckInBrief:
+def check_in_brief(check_in: CheckIn, event: EventClock) -> CheckInBrief:
     """A check-in as the door phone shows it."""
     return CheckInBrief(
         id=check_in.id,
@@ -72,7 +98,7 @@ def check_in_brief(check_in: CheckIn, event: Event) -> CheckInBrief:
 class Attempt:
     """What every check-in attempt carries, from a staff phone now or an offline batch later."""
 
-    event: Event
+    event: EventClock
     nonce: str
     scanned_at: datetime
     received_at: datetime
@@ -84,7 +110,7 @@ class Attempt:
 
 def new_attempt(
     *,
-    event: Event,
+    event: EventClock,
     nonce: str,
     scanned_at: datetime,
     gate: str,
@@ -125,7 +151,7 @@ def _answer(
     outcome: ScanOutcome,
     reason: str,
     message: str,
-    attendee: Attendee | None = None,
+    attendee: Person | None = None,
     check_in: CheckIn | None = None,
     window: CheckInWindow | None = None,
 ) -> ScanAnswer:
@@ -195,7 +221,7 @@ async def record(
     outcome: ScanOutcome,
     reason: str,
     message: str,
-    attendee: Attendee | None = None,
+    attendee: Person | None = None,
     check_in: CheckIn | None = None,
     window: CheckInWindow | None = None,
 ) -> ScanAnswer:
@@ -251,7 +277,7 @@ _CHECK_IN_AND_SCAN = _check_in_and_scan_statement()
 
 
 async def record_check_in(
-    session: AsyncSession, attempt: Attempt, *, check_in: CheckIn, attendee: Attendee, message: str
+    session: AsyncSession, attempt: Attempt, *, check_in: CheckIn, attendee: Person, message: str
 ) -> ScanAnswer | None:
     """Make the check-in and log the attempt as `ok`; None if a live check-in was there first.
 

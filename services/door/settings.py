@@ -9,7 +9,9 @@ they arrive later.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from schemas.checkin import CheckInWindow, DoorSettingsPatch
 from services.auth.tokens import new_token
 from services.db import utcnow
+from services.door.log import EventClock
 from services.errors import Invalid
 from services.models import DoorSettings, Event
 from services.settings import get_settings
@@ -24,6 +27,24 @@ from services.settings import get_settings
 POSTER_TOKEN_BYTES = 24
 DEFAULT_OPENS_BEFORE = 120
 DEFAULT_CLOSES_AFTER = 0
+
+
+class WindowRule(Protocol):
+    """How the window is set: saved DoorSettings, or the defaults."""
+
+    @property
+    def opens_minutes_before_start(self) -> int: ...
+    @property
+    def closes_minutes_after_end(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class DefaultWindow:
+    opens_minutes_before_start: int = DEFAULT_OPENS_BEFORE
+    closes_minutes_after_end: int = DEFAULT_CLOSES_AFTER
+
+
+DEFAULT_WINDOW = DefaultWindow()  # an event whose organizer never changed the window
 
 
 def poster_url(token: str) -> str:
@@ -57,7 +78,7 @@ async def _saved_settings(session: AsyncSession, *, event_id: uuid.UUID) -> Door
     return settings
 
 
-def check_in_window(event: Event, settings: DoorSettings) -> CheckInWindow:
+def check_in_window(event: EventClock, settings: WindowRule) -> CheckInWindow:
     """When scans may check people in (see the module docstring)."""
     return CheckInWindow(
         opens_at=event.starts_at - timedelta(minutes=settings.opens_minutes_before_start),
