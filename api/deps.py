@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.auth import limits, signin
 from services.auth.tokens import same
@@ -34,10 +34,27 @@ async def get_db(request: Request) -> AsyncIterator[AsyncSession]:
     Requests that may change things declare it (services.db.write_intent), which on SQLite
     queues them fairly for the single write lock; reads go straight through.
     """
+    async for session in _request_session(request, request.app.state.sessionmaker):
+        yield session
+
+
+async def get_door_db(request: Request) -> AsyncIterator[AsyncSession]:
+    """A door scan's session. On PostgreSQL each statement commits by itself (AUTOCOMMIT): a
+    scan is one look-up and then one statement that makes the check-in and records the scan
+    together (services/door/log.py), so a BEGIN and a COMMIT would only add two round trips
+    to the door's busiest request. On SQLite, whose path takes two INSERTs, get_db's session."""
+    maker = getattr(request.app.state, "autocommit_sessionmaker", None)
+    async for session in _request_session(request, maker or request.app.state.sessionmaker):
+        yield session
+
+
+async def _request_session(
+    request: Request, sessionmaker: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[AsyncSession]:
     writes = request.method not in SAFE_METHODS
     async with (
         write_intent(request.app.state.engine) if writes else nullcontext(),
-        request.app.state.sessionmaker() as session,
+        sessionmaker() as session,
     ):
         try:
             yield session
@@ -48,6 +65,7 @@ async def get_db(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 DbSession = Annotated[AsyncSession, Depends(get_db, scope="function")]
+DoorDbSession = Annotated[AsyncSession, Depends(get_door_db, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
@@ -151,14 +169,15 @@ class Scanner:
     user_id: uuid.UUID
 
 
-async def door_scanner(
-    event_id: uuid.UUID, request: Request, signed_in: OptionalSession, db: DbSession
-) -> Scanner:
-    """A valid door pass for this event (checked in memory), or the event's staff signed in."""
+async def door_scanner(event_id: uuid.UUID, request: Request, db: DoorDbSession) -> Scanner:
+    """A valid door pass for this event (checked in memory), or the event's staff signed in
+    (session and CSRF header checked here: the scan's router has no `csrf_guard`, so that a
+    scan with a pass resolves no other dependency and opens no other session)."""
     sent = request.headers.get(DOOR_HEADER)
     if sent is not None:
         door_pass = passes.check(sent, event_id=event_id)
         return Scanner(event_id=event_id, user_id=door_pass.user_id)
+    signed_in = await _signed_in(request, db)
     if signed_in is None:
         raise Unauthorized("Sign in first.")
     await access.require_staff(db, user=signed_in.user, event_id=event_id)
@@ -232,13 +251,12 @@ async def limit_lookups(
 TokenLookups = Annotated[Lookups, Depends(limit_lookups, scope="function")]
 
 
-async def door_lookups(request: Request, db: DbSession, scanner: DoorScanner) -> Lookups:
-    """A door scan's limits, for the scanner (pass or cookie) and their network. A badge found
-    costs no query: the limit is checked when a scan finds nothing (429 once over it), so the
-    door's busy path stays as short as a door pass makes it."""
+async def door_scan_found_nothing(request: Request, db: AsyncSession, scanner: Scanner) -> None:
+    """Count a door scan that found no badge against the scanner's (pass or cookie) and their
+    network's limits, checking them first (429 once over). A badge found costs nothing here:
+    the door's busy path stays as short as a door pass makes it."""
     buckets = limits.buckets_for(user_id=scanner.user_id, ip=client_ip(request))
-    return Lookups(db=db, buckets=buckets, checked=False)
+    await Lookups(db=db, buckets=buckets, checked=False).failed()
 
 
-DoorLookups = Annotated[Lookups, Depends(door_lookups)]
 LimitLookups = Depends(limit_lookups, scope="function")  # for a route's `dependencies=[...]`

@@ -12,11 +12,11 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import delete, event, select
+from sqlalchemy import delete, event, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.door import passes
-from services.models import CheckInScan, EventMember, User
+from services.models import CheckIn, CheckInScan, EventMember, User
 from tests import factories
 from tests.api.test_checkin import API, person, scan_body
 from tests.conftest import ClientFactory
@@ -43,6 +43,24 @@ async def scan_with(
         json=scan_body(token),
         headers={"X-Door-Pass": door_pass},
     )
+
+
+async def statements_of(
+    app: FastAPI, client: httpx.AsyncClient, event_id: uuid.UUID, door_pass: str, token: str
+) -> tuple[httpx.Response, list[str]]:
+    """A scan with a pass, and the SQL statements it sent."""
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    engine = app.state.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        answer = await scan_with(client, event_id, door_pass, token)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    return answer, statements
 
 
 def later(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
@@ -79,20 +97,50 @@ async def test_a_scan_with_a_pass_looks_up_no_session_and_no_role(
     event_row, _, staff_client = await staff_door(db, make_client)
     _, badge = await factories.attendee(db, event=event_row)
     door_pass = await get_pass(staff_client, event_row.id)
-    statements: list[str] = []
-
-    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
-
-    engine = app.state.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
-        answer = await scan_with(staff_client, event_row.id, door_pass, badge.token)
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
+    answer, statements = await statements_of(
+        app, staff_client, event_row.id, door_pass, badge.token
+    )
     assert answer.json()["outcome"] == "ok"
     assert statements, "the scan ran no SQL at all?"
     assert not [s for s in statements if "user_sessions" in s or "event_members" in s]
+
+
+async def test_a_scan_with_a_pass_is_two_statements_and_no_transaction_on_postgresql(
+    app: FastAPI, db: AsyncSession, make_client: ClientFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The look-up, then the check-in with its record in one statement, each committing by
+    itself (api.deps.get_door_db): no BEGIN and no COMMIT round trips. SQLite keeps one
+    transaction around its two INSERTs."""
+    event_row, _, staff_client = await staff_door(db, make_client)
+    _, badge = await factories.attendee(db, event=event_row)
+    door_pass = await get_pass(staff_client, event_row.id)
+    transactions: list[object] = []
+    postgres = app.state.engine.dialect.name == "postgresql"
+    if postgres:
+        import asyncpg.transaction
+
+        start = asyncpg.transaction.Transaction.start
+
+        async def counted(self: Any) -> None:
+            transactions.append(self)
+            await start(self)
+
+        monkeypatch.setattr(asyncpg.transaction.Transaction, "start", counted)
+    answer, statements = await statements_of(
+        app, staff_client, event_row.id, door_pass, badge.token
+    )
+    assert answer.json()["outcome"] == "ok"
+    if postgres:
+        assert len(statements) == 2, statements
+        assert transactions == []
+    else:
+        assert [s.split()[0] for s in statements if not s.startswith("BEGIN")] == [
+            "SELECT",
+            "INSERT",
+            "INSERT",
+        ]
+    made = await db.scalar(select(func.count()).select_from(CheckIn))
+    assert made == 1
 
 
 async def test_expired_pass_is_refused(
