@@ -77,9 +77,13 @@ def serve(
         return
     import uvicorn
 
+    from api.app import create_app
+    from cli.server import freeze_what_is_loaded
+
+    application = create_app()
+    freeze_what_is_loaded()
     uvicorn.run(
-        "api.app:create_app",
-        factory=True,
+        application,
         host=host,
         port=port,
         proxy_headers=proxy_headers,

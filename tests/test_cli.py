@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shutil
@@ -178,3 +179,23 @@ def test_import_attendees_shows_progress_then_the_report(cli_db: Path, tmp_path:
     assert counts(cli_db) == after
     unknown = rapport(cli_db, "import-attendees", "No Such Event", str(people), ok=False)
     assert "No event with the id or name" in unknown.stderr
+
+
+def test_a_server_worker_freezes_what_it_loaded_before_serving(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A full collection must not walk the app's ~250,000 long-lived objects under load."""
+    from uvicorn_worker import UvicornWorker
+
+    from cli.server import Worker
+
+    frozen_when_serving: list[int] = []
+    monkeypatch.setattr(
+        UvicornWorker, "run", lambda self: frozen_when_serving.append(gc.get_freeze_count())
+    )
+    gc.unfreeze()
+    try:
+        Worker.run(object.__new__(Worker))
+        assert frozen_when_serving and frozen_when_serving[0] > 10_000
+    finally:
+        gc.unfreeze()
