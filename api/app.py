@@ -94,7 +94,7 @@ def create_app(settings: Settings | None = None, *, with_worker: bool | None = N
         engine = create_engine(settings.database_url)
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
-        if engine.dialect.name == "postgresql":  # for door scans (api.deps.get_door_db)
+        if engine.dialect.name == "postgresql":  # for door scans (api.deps.door_session)
             app.state.autocommit_sessionmaker = create_sessionmaker(
                 engine.execution_options(isolation_level="AUTOCOMMIT")
             )

@@ -17,13 +17,13 @@ from api.deps import (
     CurrentSession,
     CurrentUser,
     DbSession,
-    DoorDbSession,
     DoorScanner,
     LimitLookups,
     OrganizerAccess,
     Paging,
     StaffAccess,
     door_scan_found_nothing,
+    door_session,
 )
 from api.errors import ERROR_RESPONSES
 from api.jobs import ACCEPTED, accepted
@@ -128,21 +128,20 @@ async def door_pass(
     "not genuine (401 `door_pass_invalid`), for another event (403 `door_pass_other_event`) or "
     "for a role that does not scan (403 `door_pass_wrong_role`) is refused.",
 )
-async def scan(
-    data: ScanIn, scanner: DoorScanner, db: DoorDbSession, request: Request
-) -> ScanAnswer:
-    answer = await checkin.scan_badge_at(
-        db,
-        event_id=scanner.event_id,
-        token=data.token,
-        scanned_at=data.scanned_at,
-        nonce=data.nonce,
-        gate=data.gate,
-        device=data.device,
-        by_user_id=scanner.user_id,
-    )
-    if answer.outcome == "invalid":  # no badge of ours: a failed look-up (api.deps.Lookups)
-        await door_scan_found_nothing(request, db, scanner)
+async def scan(data: ScanIn, scanner: DoorScanner, request: Request) -> ScanAnswer:
+    async with door_session(request) as db:
+        answer = await checkin.scan_badge_at(
+            db,
+            event_id=scanner.event_id,
+            token=data.token,
+            scanned_at=data.scanned_at,
+            nonce=data.nonce,
+            gate=data.gate,
+            device=data.device,
+            by_user_id=scanner.user_id,
+        )
+        if answer.outcome == "invalid":  # no badge of ours: a failed look-up (api.deps.Lookups)
+            await door_scan_found_nothing(request, db, scanner)
     return answer
 
 

@@ -109,7 +109,7 @@ async def test_a_scan_with_a_pass_is_two_statements_and_no_transaction_on_postgr
     app: FastAPI, db: AsyncSession, make_client: ClientFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The look-up, then the check-in with its record in one statement, each committing by
-    itself (api.deps.get_door_db): no BEGIN and no COMMIT round trips. SQLite keeps one
+    itself (api.deps.door_session): no BEGIN and no COMMIT round trips. SQLite keeps one
     transaction around its two INSERTs."""
     event_row, _, staff_client = await staff_door(db, make_client)
     _, badge = await factories.attendee(db, event=event_row)
