@@ -4,7 +4,7 @@ user, CSRF, and event roles. Every access check on an endpoint starts here."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Annotated
@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.auth import limits, signin
 from services.auth.tokens import same
-from services.db import unit_of_work, write_intent
+from services.db import let_writers_in, unit_of_work, write_intent
 from services.door import passes
 from services.errors import DomainError, Forbidden, Unauthorized
 from services.events import access
@@ -68,6 +68,20 @@ def door_session(request: Request) -> AbstractAsyncContextManager[AsyncSession]:
 
 
 DbSession = Annotated[AsyncSession, Depends(get_db, scope="function")]
+
+
+def commit_so_far(db: AsyncSession) -> Callable[[], Awaitable[None]]:
+    """For a long write cut into chunks (services.db.Chunks): commit the request's work so
+    far, and on SQLite let the writers that queued meanwhile go first. The request commits the
+    rest when it ends, as always."""
+
+    async def commit() -> None:
+        await db.commit()
+        await let_writers_in()
+
+    return commit
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 

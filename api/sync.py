@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import CurrentUser, DbSession, StaffAccess
+from api.deps import CurrentUser, DbSession, StaffAccess, commit_so_far
 from api.errors import ERROR_RESPONSES
 from schemas.sync import (
     MAX_BATCH,
@@ -54,13 +54,15 @@ def _conflict_out(row: sync_notes.ConflictRow) -> NoteConflictOut:
     description=f"At most {MAX_BATCH} operations per batch (400 `batch_too_large` otherwise). "
     "Each operation has the phone's `id` (UUID), a `type` (GET /sync/types) and a `payload`. "
     "They are applied in the order sent, each on its own: one that fails does not undo the "
-    "others. Each gets an answer: `applied`, `duplicate`, `conflict` (applied, nothing lost, "
-    "see `result`), `rejected` (with `code` / `detail`; final for this id) or `retry`. "
+    "others; a long batch is committed in chunks as it goes, so what was applied before a "
+    "failure stays and is answered from the log when resent. Each gets an answer: "
+    "`applied`, `duplicate`, `conflict` (applied, nothing lost, see `result`), `rejected` "
+    "(with `code` / `detail`; final for this id) or `retry`. "
     "Sending the same operation id again changes nothing and gets the same answer, so a batch "
     "whose answer was lost can simply be sent again. See docs/offline.md.",
 )
 async def upload(data: SyncBatchIn, user: CurrentUser, db: DbSession) -> SyncBatchOut:
-    return await batch.apply_batch(db, user=user, data=data)
+    return await batch.apply_batch(db, user=user, data=data, between_chunks=commit_so_far(db))
 
 
 @router.get(
@@ -153,7 +155,12 @@ async def offline_scans(
     data: OfflineScansIn, access: StaffAccess, user: CurrentUser, db: DbSession
 ) -> OfflineScansOut:
     return await offline.apply_offline_scans(
-        db, event=access.event, by_user=user, device=data.device, scans=data.scans
+        db,
+        event=access.event,
+        by_user=user,
+        device=data.device,
+        scans=data.scans,
+        between_chunks=commit_so_far(db),
     )
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -139,10 +140,18 @@ def _sqlite_begin(conn: Any) -> None:
     # A writer takes the write lock when its transaction starts: one that reads and then writes
     # could otherwise fail with "database is locked" when another wrote in between (busy_timeout
     # covers waiting for the lock, not upgrading a read snapshot). Readers never block in WAL.
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if _sqlite_writer.get() else "BEGIN")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if _sqlite_writer.get() is not None else "BEGIN")
 
 
-_sqlite_writer: ContextVar[bool] = ContextVar("sqlite_writer", default=False)
+class _Turn:
+    """A task's place in its process's SQLite write queue: `held` while it has the lock."""
+
+    def __init__(self, lock: asyncio.Lock) -> None:
+        self.lock = lock
+        self.held = False
+
+
+_sqlite_writer: ContextVar[_Turn | None] = ContextVar("sqlite_writer", default=None)
 _write_locks: WeakKeyDictionary[Any, asyncio.Lock] = WeakKeyDictionary()
 
 
@@ -154,16 +163,56 @@ async def write_intent(engine: AsyncEngine) -> AsyncIterator[None]:
     write lock at BEGIN, so none of them starves in SQLite's own busy-wait or fails with
     "database is locked". On PostgreSQL it does nothing: row locks and constraints do the work.
     """
-    if engine.dialect.name != "sqlite" or _sqlite_writer.get():
+    if engine.dialect.name != "sqlite" or _sqlite_writer.get() is not None:
         yield  # PostgreSQL, or already declared by an enclosing block of this task
         return
-    lock = _write_locks.setdefault(engine.sync_engine, asyncio.Lock())
-    async with lock:
-        token = _sqlite_writer.set(True)
-        try:
-            yield
-        finally:
-            _sqlite_writer.reset(token)
+    turn = _Turn(_write_locks.setdefault(engine.sync_engine, asyncio.Lock()))
+    await turn.lock.acquire()
+    turn.held = True
+    token = _sqlite_writer.set(turn)
+    try:
+        yield
+    finally:
+        _sqlite_writer.reset(token)
+        if turn.held:
+            turn.lock.release()
+
+
+async def let_writers_in() -> None:
+    """For a long write between two of its chunks, once the first is committed: on SQLite,
+    the writers of this process that queued meanwhile (a door scan, a note, a sign-in) go
+    first, then this task queues again behind them. Without a write_intent, or with nobody
+    waiting, it returns at once."""
+    turn = _sqlite_writer.get()
+    if turn is None or not turn.held:
+        return
+    turn.held = False
+    turn.lock.release()
+    await turn.lock.acquire()  # behind those already waiting (asyncio.Lock is first come)
+    turn.held = True
+
+
+# A long write (a sync batch, a phone's offline scans) commits about this often, so that on
+# SQLite no other writer waits much longer behind it.
+CHUNK_SECONDS = 0.05
+BetweenChunks = Callable[[], Awaitable[None]]
+
+
+class Chunks:
+    """Times a long write that the request owning the transaction may cut into chunks:
+    `await chunks.done_one()` after each item calls `between` (which commits what is done and
+    lets waiting writers in: api.deps.commit_so_far) once CHUNK_SECONDS have passed. Each item
+    must stand on its own (a savepoint each, answers recorded), since earlier chunks stay
+    committed if a later one fails. Without `between`, one transaction as before."""
+
+    def __init__(self, between: BetweenChunks | None) -> None:
+        self.between = between
+        self.began = time.monotonic()
+
+    async def done_one(self) -> None:
+        if self.between is not None and time.monotonic() - self.began >= CHUNK_SECONDS:
+            await self.between()
+            self.began = time.monotonic()
 
 
 def create_engine(database_url: str, *, for_migrations: bool = False, **kwargs: Any) -> AsyncEngine:

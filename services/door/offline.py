@@ -27,7 +27,7 @@ from schemas.sync import (
     OfflineScanResult,
     OfflineScansOut,
 )
-from services.db import utcnow
+from services.db import BetweenChunks, Chunks, utcnow
 from services.door import checkin
 from services.errors import DomainError, Invalid
 from services.models import (
@@ -143,15 +143,23 @@ def status_of(result: OfflineScanResult) -> str:
 
 
 async def apply_offline_scans(
-    session: AsyncSession, *, event: Event, by_user: User, device: str, scans: list[OfflineScanIn]
+    session: AsyncSession,
+    *,
+    event: Event,
+    by_user: User,
+    device: str,
+    scans: list[OfflineScanIn],
+    between_chunks: BetweenChunks | None = None,
 ) -> OfflineScansOut:
-    """A phone's queued scans, applied in scan-time order, each on its own (one savepoint each)."""
+    """A phone's queued scans, applied in scan-time order, each on its own (one savepoint each);
+    `between_chunks` (services.db.Chunks) may commit those applied so far every 50 ms."""
     if len(scans) > MAX_BATCH:
         raise Invalid(
             f"Upload at most {MAX_BATCH} scans at a time; this has {len(scans)}.",
             code="batch_too_large",
         )
     items = []
+    chunks = Chunks(between_chunks)
     for scan in sorted(scans, key=lambda s: (s.scanned_at, s.nonce)):
         try:
             async with session.begin_nested():
@@ -164,6 +172,7 @@ async def apply_offline_scans(
             items.append(
                 OfflineScanItem(nonce=scan.nonce, status=status, code=exc.code, detail=exc.detail)
             )
+        await chunks.done_one()
     return OfflineScansOut(results=items)
 
 

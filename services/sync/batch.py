@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from schemas.common import FieldError
 from schemas.sync import MAX_BATCH, OperationResult, SyncBatchIn, SyncBatchOut, SyncOperationIn
-from services.db import is_passing, upsert_insert, utcnow
+from services.db import BetweenChunks, Chunks, is_passing, upsert_insert, utcnow
 from services.errors import DomainError, Invalid, TooManyRequests
 from services.events import access
 from services.logs import request_id_var
@@ -286,8 +286,15 @@ async def _apply_one(
         return _server_error(op), False
 
 
-async def apply_batch(session: AsyncSession, *, user: User, data: SyncBatchIn) -> SyncBatchOut:
-    """Apply a phone's queued operations in the order given, each once, each on its own."""
+async def apply_batch(
+    session: AsyncSession,
+    *,
+    user: User,
+    data: SyncBatchIn,
+    between_chunks: BetweenChunks | None = None,
+) -> SyncBatchOut:
+    """Apply a phone's queued operations in the order given, each once, each on its own;
+    `between_chunks` (services.db.Chunks) may commit those applied so far every 50 ms."""
     if len(data.operations) > MAX_BATCH:
         raise Invalid(
             f"A batch holds at most {MAX_BATCH} operations; this one has "
@@ -314,10 +321,12 @@ async def apply_batch(session: AsyncSession, *, user: User, data: SyncBatchIn) -
         if ids
         else {}
     )
+    chunks = Chunks(between_chunks)
     for op in data.operations:
         answer, from_log = await _apply_one(session, ctx, op, known.get(op.id))
         results.append(answer)
         replayed += from_log
+        await chunks.done_one()
     await session.flush()
     counts: dict[str, int] = {}
     for answer in results:

@@ -429,6 +429,8 @@ async def test_same_batch_posted_twice_at_once_is_applied_once(
     ]
     first, second = await asyncio.gather(post_batch(client, batch), post_batch(client, batch))
     assert first["results"] == second["results"]
-    assert sorted([first["replayed"], second["replayed"]]) == [0, 21]
+    # Each operation is applied by one request and answered from the log in the other (a
+    # long batch commits in chunks, so the two may share the work out).
+    assert first["replayed"] + second["replayed"] == 21
     counts = await row_counts(db)
     assert (counts["contacts"], counts["notes"], counts["sync_operations"]) == (1, 20, 21)
