@@ -71,9 +71,9 @@ export interface SyncState {
   lastSyncedAt: string | null;
 }
 
-// About 15 ms an operation on the server (docs/benchmarks.md), in one transaction: on SQLite a
-// batch holds the write lock while it runs, so batches stay small enough that a door scan
-// waiting behind one waits under 250 ms.
+// About 15 ms an operation on the server (docs/benchmarks.md). The server commits a long batch
+// in chunks, so no door scan waits behind a whole one; small batches keep a lost answer's
+// resend short and the outbox's progress moving.
 export const BATCH_SIZE = 15;
 const PERIOD_MS = 30_000;
 const MAX_BACKOFF_MS = 5 * 60_000;
