@@ -31,6 +31,7 @@ from services.door.log import (
 )
 from services.door.settings import (
     DEFAULT_WINDOW,
+    WindowMinutes,
     WindowRule,
     check_in_window,
     settings_by_poster,
@@ -155,12 +156,6 @@ class _Event:
 
 
 @dataclass(frozen=True)
-class _Window:
-    opens_minutes_before_start: int
-    closes_minutes_after_end: int
-
-
-@dataclass(frozen=True)
 class _Person:
     id: uuid.UUID
     name: str
@@ -211,7 +206,7 @@ async def _scan_facts(session: AsyncSession, *, event_id: uuid.UUID, token: str)
         else None,
         attendee_event_id=row.attendee_event_id,
         revoked_at=row.revoked_at,
-        settings=_Window(row.opens_minutes_before_start, row.closes_minutes_after_end)
+        settings=WindowMinutes(row.opens_minutes_before_start, row.closes_minutes_after_end)
         if saved
         else None,
     )

@@ -39,12 +39,14 @@ class WindowRule(Protocol):
 
 
 @dataclass(frozen=True)
-class DefaultWindow:
+class WindowMinutes:
+    """A WindowRule as plain values: the defaults, or the two columns a scan reads."""
+
     opens_minutes_before_start: int = DEFAULT_OPENS_BEFORE
     closes_minutes_after_end: int = DEFAULT_CLOSES_AFTER
 
 
-DEFAULT_WINDOW = DefaultWindow()  # an event whose organizer never changed the window
+DEFAULT_WINDOW = WindowMinutes()  # an event whose organizer never changed the window
 
 
 def poster_url(token: str) -> str:
