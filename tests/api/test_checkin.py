@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 import uuid
 from collections import Counter
 from typing import Any
@@ -33,6 +34,31 @@ def scan_body(token: str, **extra: Any) -> dict[str, Any]:
         "device": "door-phone-1",
         **extra,
     }
+
+
+async def usual_scan_time(door: httpx.AsyncClient, scans: str, token: str) -> float:
+    """The median of ten scans of one badge on a quiet server, after one to warm up."""
+    assert (await door.post(scans, json=scan_body(token))).status_code == 200
+    times: list[float] = []
+    for _ in range(10):
+        began = time.perf_counter()
+        await door.post(scans, json=scan_body(token))
+        times.append(time.perf_counter() - began)
+    return sorted(times)[len(times) // 2]
+
+
+async def scan_times_until(
+    work: asyncio.Future[Any], door: httpx.AsyncClient, scans: str, token: str
+) -> list[float]:
+    """Scans of one badge, one after another, until `work` is done: how long each took."""
+    waits: list[float] = []
+    while not work.done():
+        began = time.perf_counter()
+        answer = await door.post(scans, json=scan_body(token))
+        waits.append(time.perf_counter() - began)
+        assert answer.status_code == 200, answer.text
+        await asyncio.sleep(0.01)
+    return waits
 
 
 async def person(db: AsyncSession, attendee: Any) -> User:
