@@ -87,7 +87,7 @@ class SecurityHeaders:
 
 async def prepare_routes(app: FastAPI) -> None:
     """FastAPI prepares a route (the validators of its parameters and models) the first time a
-    request is matched against it: about half a second for our 190 routes, which the first
+    request is matched against it: about half a second for our 160-odd routes, which the first
     request of every fresh process paid (a door scan just after a restart). Matching one
     request in process, for an API path and a method nothing serves, walks past every route
     and prepares them all before the process takes connections; no endpoint runs and nothing
