@@ -142,8 +142,12 @@ def test_serve_with_workers_gives_each_process_its_own_socket(cli_db: Path) -> N
         listening = pids("-l")
         assert len(listening) == 2 and len(set(listening)) == 2, listening
         clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(40)]
-        time.sleep(0.5)
-        held = Counter(pids("state", "established"))
+        # A connection shows its process once that process accepts it; the process that did not
+        # answer /healthz may still be starting (its socket queues connections meanwhile).
+        deadline = time.monotonic() + 20
+        while (held := Counter(pids("state", "established"))).total() < 40:
+            assert time.monotonic() < deadline, held
+            time.sleep(0.2)
         assert set(held) == set(listening), held  # both processes hold some of the 40
     finally:
         for client in clients:
