@@ -20,10 +20,13 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schemas.checkin import ScanAnswer
+from services.db import Direct
 from services.door.log import (
     Attempt,
     EventClock,
+    NewCheckIn,
     Person,
+    Seen,
     local_time,
     new_attempt,
     record,
@@ -58,14 +61,30 @@ def token_from_scan(value: str) -> str:
     return value.split("?", 1)[0].split("#", 1)[0].strip("/")
 
 
-async def live_check_in(session: AsyncSession, *, attendee_id: uuid.UUID) -> CheckIn | None:
-    """The attendee's check-in that counts (not undone), if any."""
-    return await session.scalar(
-        select(CheckIn).where(CheckIn.attendee_id == attendee_id, CheckIn.undone_at.is_(None))
+@dataclass(frozen=True)
+class _Earlier:
+    """The columns the door shows of a check-in made before this scan."""
+
+    id: uuid.UUID
+    checked_in_at: datetime
+    gate: str
+    method: str
+
+
+_LIVE_CHECK_IN = Direct(
+    select(CheckIn.id, CheckIn.checked_in_at, CheckIn.gate, CheckIn.method).where(
+        CheckIn.attendee_id == bindparam("attendee_id"), CheckIn.undone_at.is_(None)
     )
+)
 
 
-def _gate_words(check_in: CheckIn) -> str:
+async def live_check_in(session: AsyncSession, *, attendee_id: uuid.UUID) -> _Earlier | None:
+    """The attendee's check-in that counts (not undone), if any."""
+    row = await _LIVE_CHECK_IN.first(session, {"attendee_id": attendee_id})
+    return None if row is None else _Earlier(**row)
+
+
+def _gate_words(check_in: Seen) -> str:
     if check_in.method == CheckInMethod.self:
         return " (self check-in)"
     return f", gate {check_in.gate}" if check_in.gate else ""
@@ -94,7 +113,7 @@ async def _check_in(
             attendee=attendee,
             window=window,
         )
-    check_in = CheckIn(
+    check_in = NewCheckIn(
         id=uuid.uuid4(),
         event_id=attempt.event.id,
         attendee_id=attendee.id,
@@ -104,8 +123,6 @@ async def _check_in(
         checked_in_at=attempt.scanned_at,
         received_at=attempt.received_at,
         by_user_id=attempt.by_user_id,
-        undone_at=None,
-        undo_reason="",
     )
     # Insert, or find the live check-in that beat us. The second step can come back empty only
     # if that check-in was undone in the instant between the two statements: then try again.
@@ -165,7 +182,7 @@ class _Person:
 
 # The event, the badge with this token (of any event), its attendee and the door settings, in
 # one round trip of plain columns: a scan with a door pass has loaded nothing before this.
-_SCAN_LOOKUP = (
+_SCAN_LOOKUP = Direct(
     select(
         Event.id,
         Event.timezone,
@@ -189,24 +206,27 @@ _SCAN_LOOKUP = (
 
 
 async def _scan_facts(session: AsyncSession, *, event_id: uuid.UUID, token: str) -> _ScanFacts:
-    row = (
-        await session.execute(
-            _SCAN_LOOKUP, {"event_id": event_id, "token": token if 0 < len(token) <= 64 else None}
-        )
-    ).first()
+    row = await _SCAN_LOOKUP.first(
+        session, {"event_id": event_id, "token": token if 0 < len(token) <= 64 else None}
+    )
     if row is None:
         raise NotFound("No such event, or you are not part of it.", code="event_not_found")
-    saved = row.opens_minutes_before_start is not None
+    saved = row["opens_minutes_before_start"] is not None
     return _ScanFacts(
         event=_Event(
-            id=row.id, timezone=row.timezone, starts_at=row.starts_at, ends_at=row.ends_at
+            id=row["id"],
+            timezone=row["timezone"],
+            starts_at=row["starts_at"],
+            ends_at=row["ends_at"],
         ),
-        attendee=_Person(id=row.attendee_id, name=row.name, company=row.company, title=row.title)
-        if row.attendee_id is not None
+        attendee=_Person(
+            id=row["attendee_id"], name=row["name"], company=row["company"], title=row["title"]
+        )
+        if row["attendee_id"] is not None
         else None,
-        attendee_event_id=row.attendee_event_id,
-        revoked_at=row.revoked_at,
-        settings=WindowMinutes(row.opens_minutes_before_start, row.closes_minutes_after_end)
+        attendee_event_id=row["attendee_event_id"],
+        revoked_at=row["revoked_at"],
+        settings=WindowMinutes(row["opens_minutes_before_start"], row["closes_minutes_after_end"])
         if saved
         else None,
     )

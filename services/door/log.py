@@ -23,7 +23,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schemas.checkin import AttendeeBrief, CheckInBrief, CheckInWindow, ScanAnswer
-from services.db import insert_or_skip_statements, utcnow
+from services.db import Direct, insert_or_skip_statements, utcnow
 from services.models import CheckIn, CheckInMethod, CheckInScan, ScanOutcome, User
 
 COLORS: dict[ScanOutcome, Literal["green", "amber", "red"]] = {
@@ -35,6 +35,7 @@ COLORS: dict[ScanOutcome, Literal["green", "amber", "red"]] = {
 _SCANS = cast(Table, CheckInScan.__table__)
 # A nonce is recorded once per event: a retry inserts nothing and gets the first answer.
 _SCAN_INSERT = insert_or_skip_statements(_SCANS, conflict_on=[_SCANS.c.event_id, _SCANS.c.nonce])
+_SCAN_INSERT_ON_POSTGRESQL = Direct(_SCAN_INSERT["postgresql"])
 _CHECK_IN = cast(Table, CheckIn.__table__)
 # One live check-in per attendee: the partial unique index decides races.
 _CHECK_IN_INSERT = insert_or_skip_statements(
@@ -83,7 +84,7 @@ def attendee_brief(attendee: Person) -> AttendeeBrief:
     )
 
 
-def check_in_brief(check_in: CheckIn, event: EventClock) -> CheckInBrief:
+def check_in_brief(check_in: Seen, event: EventClock) -> CheckInBrief:
     """A check-in as the door phone shows it."""
     return CheckInBrief(
         id=check_in.id,
@@ -92,6 +93,39 @@ def check_in_brief(check_in: CheckIn, event: EventClock) -> CheckInBrief:
         gate=check_in.gate,
         method=CheckInMethod(check_in.method),
     )
+
+
+@dataclass(frozen=True)
+class NewCheckIn:
+    """A check-in about to be inserted: its row, without an ORM instance to build and track
+    (one per scan on the door's busiest path)."""
+
+    id: uuid.UUID
+    event_id: uuid.UUID
+    attendee_id: uuid.UUID
+    method: str
+    gate: str
+    device: str
+    checked_in_at: datetime
+    received_at: datetime
+    by_user_id: uuid.UUID | None
+    undone_at: None = None
+    undone_by_id: None = None
+    undo_reason: str = ""
+    changed_at: None = None
+
+
+class Seen(Protocol):
+    """What the door shows of a check-in: a CheckIn, or the columns a scan writes or reads."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def checked_in_at(self) -> datetime: ...
+    @property
+    def gate(self) -> str: ...
+    @property
+    def method(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -152,7 +186,7 @@ def _answer(
     reason: str,
     message: str,
     attendee: Person | None = None,
-    check_in: CheckIn | None = None,
+    check_in: Seen | None = None,
     window: CheckInWindow | None = None,
 ) -> ScanAnswer:
     return ScanAnswer(
@@ -192,19 +226,21 @@ def _scan_row(attempt: Attempt, answer: ScanAnswer) -> dict[str, Any]:
 
 
 async def _insert_scan(
-    session: AsyncSession, attempt: Attempt, answer: ScanAnswer, *, made: CheckIn | None = None
+    session: AsyncSession, attempt: Attempt, answer: ScanAnswer, *, made: Seen | None = None
 ) -> ScanAnswer:
     """Store the scan; if its nonce was recorded first elsewhere, undo `made` and replay."""
-    inserted = await session.scalar(
-        _SCAN_INSERT[session.get_bind().dialect.name], _scan_row(attempt, answer)
-    )
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        inserted = await _SCAN_INSERT_ON_POSTGRESQL.first(session, _scan_row(attempt, answer))
+    else:
+        inserted = await session.scalar(_SCAN_INSERT[dialect], _scan_row(attempt, answer))
     if inserted is None:
         return await _lost_to_replay(session, attempt, made=made)
     return answer
 
 
 async def _lost_to_replay(
-    session: AsyncSession, attempt: Attempt, *, made: CheckIn | None
+    session: AsyncSession, attempt: Attempt, *, made: Seen | None
 ) -> ScanAnswer:
     # The same nonce arrived twice at once and the other copy was recorded first.
     if made is not None:
@@ -222,7 +258,7 @@ async def record(
     reason: str,
     message: str,
     attendee: Person | None = None,
-    check_in: CheckIn | None = None,
+    check_in: Seen | None = None,
     window: CheckInWindow | None = None,
 ) -> ScanAnswer:
     """Log the attempt with its answer; if the nonce won a race elsewhere, answer as it did."""
@@ -238,7 +274,7 @@ async def record(
     return await _insert_scan(session, attempt, answer)
 
 
-def _check_in_row(check_in: CheckIn) -> dict[str, Any]:
+def _check_in_row(check_in: NewCheckIn) -> dict[str, Any]:
     return {c.key: getattr(check_in, c.key) for c in _CHECK_IN.columns}
 
 
@@ -273,11 +309,11 @@ def _check_in_and_scan_statement() -> Select[Any]:
     )
 
 
-_CHECK_IN_AND_SCAN = _check_in_and_scan_statement()
+_CHECK_IN_AND_SCAN = Direct(_check_in_and_scan_statement())
 
 
 async def record_check_in(
-    session: AsyncSession, attempt: Attempt, *, check_in: CheckIn, attendee: Person, message: str
+    session: AsyncSession, attempt: Attempt, *, check_in: NewCheckIn, attendee: Person, message: str
 ) -> ScanAnswer | None:
     """Make the check-in and log the attempt as `ok`; None if a live check-in was there first.
 
@@ -296,7 +332,9 @@ async def record_check_in(
     if dialect == "postgresql":
         params = {f"c_{k}": v for k, v in _check_in_row(check_in).items()}
         params |= {f"s_{k}": v for k, v in _scan_row(attempt, answer).items()}
-        made, scanned = (await session.execute(_CHECK_IN_AND_SCAN, params)).one()
+        row = await _CHECK_IN_AND_SCAN.first(session, params)
+        assert row is not None  # a SELECT of two scalar subqueries has one row
+        made, scanned = row["made"], row["scanned"]
         if made is None:
             return None
         if scanned is None:
