@@ -269,12 +269,13 @@ async def unit_of_work(
 
 class Direct:
     """A Core statement that returns rows (a SELECT, an INSERT .. RETURNING), compiled once.
+
     On PostgreSQL in AUTOCOMMIT it is sent by asyncpg itself on the session's connection,
-    skipping the ORM's and the Core's work per execution: about 0.35 of the 0.6 ms of CPU a
-    door scan's statement took (docs/benchmarks.md, issue 12). Bind and result values are
-    processed as the column types define, and the engine's `before_cursor_execute` listeners
-    are called as usual. Anywhere else (SQLite; a session in a transaction, whose BEGIN the
-    driver adapter sends only with its first statement) it is the session's own execute."""
+    skipping the ORM's and the Core's work per execution (a door scan's CPU fell by a fifth:
+    docs/benchmarks.md, issue 12). Bind and result values are processed as the column types
+    define, and the engine's `before_cursor_execute` listeners are called as usual. Anywhere
+    else (SQLite; a session in a transaction, whose BEGIN the driver adapter sends only with
+    its first statement) it is the session's own execute."""
 
     def __init__(self, statement: Any) -> None:
         self.statement = statement
