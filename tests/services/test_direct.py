@@ -33,10 +33,13 @@ LOOKUP = Direct(
 BERLIN = timezone(timedelta(hours=1))
 
 
-def scan_row(event_id: uuid.UUID) -> dict[str, Any]:
+@pytest.fixture
+async def row(db: AsyncSession) -> dict[str, Any]:
+    """A scan's row, of an event that exists, not yet inserted."""
+    event_row = await factories.event(db)
     return {
         "id": uuid.uuid4(),
-        "event_id": event_id,
+        "event_id": event_row.id,
         "nonce": uuid.uuid4().hex,
         "method": "badge",
         "outcome": "ok",
@@ -50,6 +53,11 @@ def scan_row(event_id: uuid.UUID) -> dict[str, Any]:
         "check_in_id": None,
         "answer": {"outcome": "ok", "name": 'Zoë "Z" O\'Neil', "n": [1, 2]},
     }
+
+
+def looked_up(row: dict[str, Any]) -> dict[str, Any]:
+    """What LOOKUP returns for `row`."""
+    return {"nonce": row["nonce"], "scanned_at": row["scanned_at"], "answer": row["answer"]}
 
 
 def driver_calls(app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -68,11 +76,9 @@ def driver_calls(app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 @pytest.mark.postgres
 async def test_on_postgresql_in_autocommit_it_skips_sqlalchemy_and_keeps_the_values(
-    app: FastAPI, db: AsyncSession, monkeypatch: pytest.MonkeyPatch
+    app: FastAPI, db: AsyncSession, row: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     need(app.state.engine.dialect.name == "postgresql", "needs PostgreSQL")
-    event_row = await factories.event(db)
-    row = scan_row(event_row.id)
     listened: list[str] = []
 
     def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
@@ -93,11 +99,7 @@ async def test_on_postgresql_in_autocommit_it_skips_sqlalchemy_and_keeps_the_val
     assert len(listened) == 3 and listened[0].startswith("INSERT INTO check_in_scans")
     assert inserted == {"id": row["id"], "scanned_at": row["scanned_at"], "answer": row["answer"]}
     assert inserted["scanned_at"].tzinfo is UTC  # as UTCDateTime hands it back
-    assert found == {
-        "nonce": row["nonce"],
-        "scanned_at": row["scanned_at"],
-        "answer": row["answer"],
-    }
+    assert found == looked_up(row)
     assert missing is None
     # What the ORM reads back is what it would have written itself.
     stored = await db.get(CheckInScan, row["id"])
@@ -107,11 +109,9 @@ async def test_on_postgresql_in_autocommit_it_skips_sqlalchemy_and_keeps_the_val
 
 @pytest.mark.postgres
 async def test_in_a_transaction_it_is_the_sessions_execute_and_rolls_back(
-    app: FastAPI, db: AsyncSession, monkeypatch: pytest.MonkeyPatch
+    app: FastAPI, db: AsyncSession, row: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     need(app.state.engine.dialect.name == "postgresql", "needs PostgreSQL")
-    event_row = await factories.event(db)
-    row = scan_row(event_row.id)
     sent = driver_calls(app, monkeypatch)
     async with app.state.sessionmaker() as session:
         assert not Direct.applies(session)
@@ -123,21 +123,15 @@ async def test_in_a_transaction_it_is_the_sessions_execute_and_rolls_back(
 
 
 async def test_outside_autocommit_it_is_the_sessions_execute(
-    app: FastAPI, db: AsyncSession, monkeypatch: pytest.MonkeyPatch
+    app: FastAPI, db: AsyncSession, row: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """SQLite, and PostgreSQL in a transaction: the same values through SQLAlchemy's cursor."""
-    event_row = await factories.event(db)
-    row = scan_row(event_row.id)
     db.add(CheckInScan(**row))
     await db.commit()
     assert not Direct.applies(db)
     sent = driver_calls(app, monkeypatch)
     found = await LOOKUP.first(db, {"id": row["id"]})
     assert sent and "FROM check_in_scans" in sent[-1]  # SQLAlchemy sent it (after a BEGIN)
-    assert found == {
-        "nonce": row["nonce"],
-        "scanned_at": row["scanned_at"],
-        "answer": row["answer"],
-    }
+    assert found == looked_up(row)
     assert found["scanned_at"].tzinfo is UTC
     assert await LOOKUP.first(db, {"id": uuid.uuid4()}) is None
