@@ -48,3 +48,20 @@ def test_quick_capture_shows_the_sentence_a_detail_will_make(
     page.get_by_label("Kind").select_option("health")
     expect(sentence).to_contain_text("Health details stay out of drafts")
     expect(page.get_by_text("graduation in June goes well")).to_have_count(0)
+
+
+def test_a_field_chosen_at_once_keeps_the_focus(
+    live_server: LiveServer, phone: BrowserContext
+) -> None:
+    """The note box takes the focus a moment after the screen opens, but not from a field the
+    person went to first: what they type there must not land in the note."""
+    page = sign_in_by_mail(phone, live_server, USER_EMAIL)
+    contact = call_api(page, "POST", "/contacts", {"name": "Omar Quick"})["contact"]
+    page.clock.install()  # the screen's delayed focus waits until the test moves the clock
+    page.goto(live_server.url(f"/contacts/{contact['id']}/note"))
+    expect(page.get_by_role("heading", name="Note on Omar Quick")).to_be_visible()
+    page.locator("#next-step").focus()
+    page.clock.run_for(500)
+    page.keyboard.type("Send the paper")
+    expect(page.locator("#next-step")).to_have_value("Send the paper")
+    expect(page.locator("#note-text")).to_have_value("")

@@ -121,8 +121,13 @@ function Capture({ contactId, noteId, version, initial }: CaptureProps) {
   const textBox = useRef<HTMLTextAreaElement>(null);
 
   useEffect(() => {
-    // After the app's own focus-the-heading step, so typing can start at once.
-    const focus = () => textBox.current?.focus({ preventScroll: true });
+    // After the app's own focus-the-heading step, so typing can start at once; but never away
+    // from a field the person has already gone to (typing there would land in the note).
+    const focus = () => {
+      const active = document.activeElement;
+      if (active instanceof HTMLElement && active.matches("input, textarea, select")) return;
+      textBox.current?.focus({ preventScroll: true });
+    };
     focus();
     const later = window.setTimeout(focus, 60);
     return () => window.clearTimeout(later);
