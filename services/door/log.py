@@ -34,8 +34,12 @@ COLORS: dict[ScanOutcome, Literal["green", "amber", "red"]] = {
 
 _SCANS = cast(Table, CheckInScan.__table__)
 # A nonce is recorded once per event: a retry inserts nothing and gets the first answer.
-_SCAN_INSERT = insert_or_skip_statements(_SCANS, conflict_on=[_SCANS.c.event_id, _SCANS.c.nonce])
-_SCAN_INSERT_ON_POSTGRESQL = Direct(_SCAN_INSERT["postgresql"])
+_SCAN_INSERT = {
+    dialect: Direct(statement)
+    for dialect, statement in insert_or_skip_statements(
+        _SCANS, conflict_on=[_SCANS.c.event_id, _SCANS.c.nonce]
+    ).items()
+}
 _CHECK_IN = cast(Table, CheckIn.__table__)
 # One live check-in per attendee: the partial unique index decides races.
 _CHECK_IN_INSERT = insert_or_skip_statements(
@@ -229,11 +233,9 @@ async def _insert_scan(
     session: AsyncSession, attempt: Attempt, answer: ScanAnswer, *, made: Seen | None = None
 ) -> ScanAnswer:
     """Store the scan; if its nonce was recorded first elsewhere, undo `made` and replay."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        inserted = await _SCAN_INSERT_ON_POSTGRESQL.first(session, _scan_row(attempt, answer))
-    else:
-        inserted = await session.scalar(_SCAN_INSERT[dialect], _scan_row(attempt, answer))
+    inserted = await _SCAN_INSERT[session.get_bind().dialect.name].first(
+        session, _scan_row(attempt, answer)
+    )
     if inserted is None:
         return await _lost_to_replay(session, attempt, made=made)
     return answer
