@@ -2,7 +2,8 @@
 
 Same stack as Rapport (FastAPI, Pydantic, async SQLAlchemy on asyncpg, uvicorn with uvloop),
 no middleware, no dependencies beyond the request, no business logic. Run by
-bench/checkin_pg.py: `uvicorn bench.checkin_bare_app:app --workers 2`.
+bench/checkin_pg.py as `python -m bench.checkin_bare_app PORT`: 2 processes served the way
+`rapport serve --workers 2` serves Rapport (cli/server.py).
 
 - POST /insert, the ceiling the issue names: one INSERT into a table of its own.
 - POST /door/{event_id}, the floor of a door scan: the least any check-in endpoint has to do
@@ -117,3 +118,14 @@ async def door(event_id: uuid.UUID, data: InsertIn, request: Request) -> dict[st
         )
         await session.commit()
     return {"outcome": outcome, "name": found.name}
+
+
+if __name__ == "__main__":
+    import sys
+
+    from cli.server import Server
+
+    port = int(sys.argv[1])
+    Server(
+        host="127.0.0.1", port=port, workers=2, proxy_headers=False, app=f"{__spec__.name}:app"
+    ).run()

@@ -15,13 +15,14 @@ own:
   - Rapport: `rapport serve --workers 2`, POST /api/v1/events/{id}/check-in/scans, each
     request a different badge (every tenth a repeat), with a door pass in X-Door-Pass as the
     staff scanner sends it (renewed over the signed-in API before each load).
-Both servers run 2 processes the same way: gunicorn with uvicorn's worker, each process on its
-own SO_REUSEPORT socket (cli/server.py). Halfway through each load it counts the open
-connections each server process holds (how wrk's connections were shared out), and reports the
-largest share one process held; around each load it reads the CPU time the server's processes
-and PostgreSQL's used, per request (`*_server_cpu_ms`, `*_db_cpu_ms`). Afterwards it checks
-the database: one live check-in per distinct badge Rapport scanned OK. The last line printed is
-one JSON object with the figures.
+Both servers run 2 processes the same way (cli/server.py): gunicorn with uvicorn's worker, each
+process on its own SO_REUSEPORT socket, new connections dealt to them in turn where the kernel lets
+us load the program that does it (cli/reuseport.py; it needs root). Halfway through each load it
+counts the open connections each server process holds (how wrk's connections were shared out), and
+reports the largest share one process held; around each load it reads the CPU time the server's
+processes and PostgreSQL's used, per request (`*_server_cpu_ms`, `*_db_cpu_ms`). Afterwards it
+checks the database: one live check-in per distinct badge Rapport scanned OK. The last line printed
+is one JSON object with the figures.
 """
 
 from __future__ import annotations
@@ -133,23 +134,7 @@ def main() -> None:
     command = [str(venv / "rapport"), "serve", "--workers", "2", "--port", str(RAPPORT_PORT)]
     rapport = start_server(command, env, RAPPORT_PORT)
     bare = start_server(
-        [
-            str(venv / "gunicorn"),
-            "bench.checkin_bare_app:app",
-            "--worker-class",
-            "cli.server.Worker",
-            "--workers",
-            "2",
-            "--reuse-port",
-            "--bind",
-            f"127.0.0.1:{BARE_PORT}",
-            "--keep-alive",
-            "5",
-            "--log-level",
-            "warning",
-        ],
-        env,
-        BARE_PORT,
+        [sys.executable, "-m", "bench.checkin_bare_app", str(BARE_PORT)], env, BARE_PORT
     )
     paths = {
         "ceiling": (BARE_PORT, "/insert"),

@@ -3,8 +3,10 @@
 `rapport serve --workers N` (N > 1) runs gunicorn as the process manager (it restarts a worker
 that dies, stops them all gracefully on SIGTERM) with uvicorn's worker class (`uvicorn-worker`,
 uvloop and httptools, as `rapport serve` uses alone). With `reuse_port` each worker opens its
-own socket with SO_REUSEPORT, so the kernel spreads new connections evenly over the processes;
-with one shared socket, whichever process woke first took them, and one could hold 58 of 64.
+own socket with SO_REUSEPORT, so the kernel spreads new connections over the processes; with
+one shared socket, whichever process woke first took them, and one could hold 58 of 64. Where
+the kernel lets us, new connections are dealt to the processes in turn rather than by a hash of
+their ports (`cli.reuseport`): each worker has a slot, given by the master before it forks.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 from uvicorn_worker import UvicornWorker
+
+from cli.reuseport import Dealer
 
 
 def freeze_what_is_loaded() -> None:
@@ -46,10 +50,46 @@ class ProxiedWorker(Worker):
     CONFIG_KWARGS: dict[str, Any] = {**Worker.CONFIG_KWARGS, "proxy_headers": True}
 
 
-class Server(BaseApplication):
-    """gunicorn configured in code, loading the app factory in each worker after the fork."""
+def next_slot(alive: list[tuple[int, int]], slots: int) -> int:
+    """The slot for a worker about to start, given the (slot, age) of the workers alive: the
+    first free one, else (while a reload runs old and new workers side by side) the slot whose
+    newest holder is the oldest, which the new worker takes over."""
+    newest: dict[int, int] = {}
+    for slot, age in alive:
+        newest[slot] = max(age, newest.get(slot, age))
+    free = [slot for slot in range(slots) if slot not in newest]
+    return free[0] if free else min(newest, key=lambda slot: newest[slot])
 
-    def __init__(self, *, host: str, port: int, workers: int, proxy_headers: bool) -> None:
+
+class Turns:
+    """gunicorn's hooks that deal new connections to the workers in turn (`cli.reuseport`)."""
+
+    def __init__(self, slots: int) -> None:
+        self.slots = slots
+        self.dealer: Dealer | None = None
+
+    def on_starting(self, arbiter: Any) -> None:
+        self.dealer = Dealer.load(self.slots)
+
+    def pre_fork(self, arbiter: Any, worker: Any) -> None:
+        alive = [(w.slot, w.age) for w in arbiter.WORKERS.values() if hasattr(w, "slot")]
+        worker.slot = next_slot(alive, self.slots)
+
+    def post_fork(self, arbiter: Any, worker: Any) -> None:
+        if self.dealer is not None:
+            for listener in worker.sockets:
+                self.dealer.join(listener.sock, worker.slot)
+
+
+class Server(BaseApplication):
+    """gunicorn configured in code, loading the app factory (or `app`, "module:attribute") in
+    each worker after the fork."""
+
+    def __init__(
+        self, *, host: str, port: int, workers: int, proxy_headers: bool, app: str | None = None
+    ) -> None:
+        self.app = app
+        turns = Turns(workers)
         self.options: dict[str, Any] = {
             "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
             "workers": workers,
@@ -60,6 +100,9 @@ class Server(BaseApplication):
             "keepalive": 5,
             "accesslog": None,
             "proc_name": "rapport",
+            "on_starting": turns.on_starting,
+            "pre_fork": turns.pre_fork,
+            "post_fork": turns.post_fork,
         }
         super().__init__()
 
@@ -68,6 +111,10 @@ class Server(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self) -> Any:
+        if self.app is not None:
+            from gunicorn.util import import_app
+
+            return import_app(self.app)
         from api.app import create_app
 
         return create_app()

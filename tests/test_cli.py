@@ -13,11 +13,13 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
+from cli.reuseport import Dealer
 from tests.support import need
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,62 +100,125 @@ def test_upgrade_demo_twice_and_create_organizer(cli_db: Path) -> None:
     assert rows == [(1,)]
 
 
-def test_serve_with_workers_gives_each_process_its_own_socket(cli_db: Path) -> None:
-    """`rapport serve --workers 2`: gunicorn, two processes, each listening with SO_REUSEPORT
-    on a socket of its own, so new connections are spread over both; SIGTERM stops them all."""
-    need(shutil.which("ss") is not None, "ss (iproute2) is not installed")
-    rapport(cli_db, "db", "upgrade")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RAPPORT_")}
-    env |= {
-        "RAPPORT_DATABASE_URL": f"sqlite+aiosqlite:///{cli_db}",
-        "RAPPORT_RUN_WORKER_IN_PROCESS": "false",
-        "RAPPORT_LOG_LEVEL": "WARNING",
-    }
-    server = subprocess.Popen(
-        [RAPPORT, "serve", "--workers", "2", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    clients: list[socket.socket] = []
-    try:
+class Served:
+    """`rapport serve --workers 2` on a free port, and what `ss` says of its sockets."""
+
+    def __init__(self, db_path: Path) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("RAPPORT_")}
+        env |= {
+            "RAPPORT_DATABASE_URL": f"sqlite+aiosqlite:///{db_path}",
+            "RAPPORT_RUN_WORKER_IN_PROCESS": "false",
+            "RAPPORT_LOG_LEVEL": "WARNING",
+        }
+        self.server = subprocess.Popen(
+            [RAPPORT, "serve", "--workers", "2", "--port", str(self.port)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.clients: list[socket.socket] = []
         deadline = time.monotonic() + 30
         while True:
             try:
-                assert httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200
+                assert httpx.get(f"http://127.0.0.1:{self.port}/healthz").status_code == 200
                 break
             except httpx.HTTPError:
-                assert time.monotonic() < deadline and server.poll() is None, "did not start"
+                assert time.monotonic() < deadline and self.server.poll() is None, "no start"
                 time.sleep(0.3)
 
-        def pids(*state: str) -> list[str]:
-            out = subprocess.run(
-                ["ss", "-tnpH", *state, "sport", f"= :{port}"],
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
-            return re.findall(r"pid=(\d+)", out)
+    def pids(self, *state: str) -> list[str]:
+        out = subprocess.run(
+            ["ss", "-tnpH", *state, "sport", f"= :{self.port}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        return re.findall(r"pid=(\d+)", out)
 
-        listening = pids("-l")
-        assert len(listening) == 2 and len(set(listening)) == 2, listening
-        clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(40)]
-        # A connection shows its process once that process accepts it; the process that did not
-        # answer /healthz may still be starting (its socket queues connections meanwhile).
+    def listening(self) -> list[str]:
+        """The processes with a listening socket, once there are two."""
+        deadline = time.monotonic() + 30
+        while len(set(found := self.pids("-l"))) != 2 or len(found) != 2:
+            assert time.monotonic() < deadline, found
+            time.sleep(0.2)
+        time.sleep(0.5)  # a process takes its slot (cli/reuseport.py) right after it listens
+        return found
+
+    def held(self) -> dict[int, str]:
+        """The process holding each accepted connection, by the client's port."""
+        out = subprocess.run(
+            ["ss", "-tnpH", "state", "established", "sport", f"= :{self.port}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        return {int(port): pid for port, pid in re.findall(r":(\d+)\s+users:.*?pid=(\d+)", out)}
+
+    def connect(self, count: int) -> list[str]:
+        """Open `count` more connections, one after the other; the process that holds each,
+        once all are accepted (a process still starting queues them on its socket meanwhile)."""
+        made = [socket.create_connection(("127.0.0.1", self.port)) for _ in range(count)]
+        self.clients += made
+        ports = [client.getsockname()[1] for client in made]
         deadline = time.monotonic() + 20
-        while (held := Counter(pids("state", "established"))).total() < 40:
+        while not set(ports) <= set(held := self.held()):
             assert time.monotonic() < deadline, held
             time.sleep(0.2)
-        assert set(held) == set(listening), held  # both processes hold some of the 40
-    finally:
-        for client in clients:
+        return [held[port] for port in ports]
+
+    def stop(self) -> int:
+        for client in self.clients:
             client.close()
-        server.send_signal(signal.SIGTERM)
-        assert server.wait(timeout=40) == 0
+        self.server.send_signal(signal.SIGTERM)
+        return self.server.wait(timeout=40)
+
+
+@pytest.fixture
+def served(cli_db: Path) -> Iterator[Served]:
+    need(shutil.which("ss") is not None, "ss (iproute2) is not installed")
+    rapport(cli_db, "db", "upgrade")
+    server = Served(cli_db)
+    try:
+        yield server
+    finally:
+        if server.server.poll() is None:
+            server.stop()
+
+
+def test_serve_with_workers_gives_each_process_its_own_socket(served: Served) -> None:
+    """`rapport serve --workers 2`: gunicorn, two processes, each listening with SO_REUSEPORT
+    on a socket of its own, so new connections are spread over both; SIGTERM stops them all."""
+    listening = served.listening()
+    held = served.connect(40)
+    assert set(held) == set(listening), held  # both processes hold some of the 40
+    assert served.stop() == 0
+
+
+def test_serve_deals_sixteen_door_phones_eight_to_each_process(served: Served) -> None:
+    """Connections go to the processes in turn (cli/reuseport.py), not by a hash of their
+    ports; a process that dies is replaced, and its replacement takes its turns."""
+    dealer = Dealer.load(2)
+    need(dealer is not None, "loading an eBPF program needs root (CAP_BPF, CAP_NET_ADMIN)")
+    assert dealer is not None
+    dealer.close()
+    first, second = served.listening()
+    dealt = served.connect(16)  # the first turn is whichever process started first
+    assert dealt == [dealt[0], dealt[1]] * 8 and {*dealt} == {first, second}, dealt
+
+    os.kill(int(first), signal.SIGKILL)  # gunicorn starts another in its place
+    deadline = time.monotonic() + 30
+    while first in (listening := served.listening()):
+        assert time.monotonic() < deadline, listening
+        time.sleep(0.2)
+    (replacement,) = set(listening) - {second}
+    dealt = served.connect(16)
+    assert dealt == [dealt[0], dealt[1]] * 8 and {*dealt} == {second, replacement}, dealt
+    assert Counter(served.held().values()) == {second: 16, replacement: 8}
+    assert served.stop() == 0
 
 
 def test_import_attendees_shows_progress_then_the_report(cli_db: Path, tmp_path: Path) -> None:
