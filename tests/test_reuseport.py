@@ -67,7 +67,7 @@ def test_sixteen_door_phones_are_dealt_eight_to_each_socket(dealer: Dealer) -> N
     assert all(dealer.join(sock, slot) for slot, sock in enumerate(sockets))
     clients = connect(sockets, 16)
     assert accepted(sockets) == {0: 8, 1: 8}
-    for _ in range(6):  # one at a time they go 0, 1, 0, 1 (a hash would do that 1 time in 32)
+    for _ in range(6):  # one at a time they alternate (six pairs by a hash: 1 time in 64)
         clients += connect(sockets, 1)
         clients += connect(sockets, 1)
         assert accepted(sockets) == {0: 1, 1: 1}
