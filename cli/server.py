@@ -88,7 +88,7 @@ class Server(BaseApplication):
     def __init__(
         self, *, host: str, port: int, workers: int, proxy_headers: bool, app: str | None = None
     ) -> None:
-        self.app = app
+        self.app_path = app
         turns = Turns(workers)
         self.options: dict[str, Any] = {
             "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
@@ -111,10 +111,10 @@ class Server(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self) -> Any:
-        if self.app is not None:
+        if self.app_path is not None:
             from gunicorn.util import import_app
 
-            return import_app(self.app)
+            return import_app(self.app_path)
         from api.app import create_app
 
         return create_app()
