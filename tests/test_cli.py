@@ -130,19 +130,19 @@ class Served:
                 assert time.monotonic() < deadline and self.server.poll() is None, "no start"
                 time.sleep(0.3)
 
-    def pids(self, *state: str) -> list[str]:
-        out = subprocess.run(
+    def ss(self, *state: str) -> str:
+        """What `ss` lists of this server's TCP sockets in `state`, with their processes."""
+        return subprocess.run(
             ["ss", "-tnpH", *state, "sport", f"= :{self.port}"],
             capture_output=True,
             text=True,
             check=True,
         ).stdout
-        return re.findall(r"pid=(\d+)", out)
 
     def listening(self) -> list[str]:
         """The processes with a listening socket, once there are two."""
         deadline = time.monotonic() + 30
-        while len(set(found := self.pids("-l"))) != 2 or len(found) != 2:
+        while len(set(found := re.findall(r"pid=(\d+)", self.ss("-l")))) != 2 or len(found) != 2:
             assert time.monotonic() < deadline, found
             time.sleep(0.2)
         time.sleep(0.5)  # a process takes its slot (cli/reuseport.py) right after it listens
@@ -150,12 +150,7 @@ class Served:
 
     def held(self) -> dict[int, str]:
         """The process holding each accepted connection, by the client's port."""
-        out = subprocess.run(
-            ["ss", "-tnpH", "state", "established", "sport", f"= :{self.port}"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
+        out = self.ss("state", "established")
         return {int(port): pid for port, pid in re.findall(r":(\d+)\s+users:.*?pid=(\d+)", out)}
 
     def connect(self, count: int) -> list[str]:
